@@ -1,0 +1,52 @@
+// Yjs document names of an engagement, and who may open them. Documents are split by who may write
+// them, because any client that may write a Yjs doc can write all of it (Yjs THREAT_MODEL.md).
+import type { Role } from './validation.ts';
+
+export type DocumentKind = 'workspace' | 'facilitation' | 'private';
+export type Access = 'write' | 'read';
+
+export interface DocumentRef {
+	name: string;
+	engagementId: string;
+	kind: DocumentKind;
+	/** Owner of a private document. */
+	userId?: string;
+}
+
+const ID = '[a-z0-9]{1,64}';
+const pattern = new RegExp(`^(${ID})\\.(workspace|facilitation|private)(?:\\.(${ID}))?$`);
+
+export const workspaceDocName = (engagementId: string) => `${engagementId}.workspace`;
+export const facilitationDocName = (engagementId: string) => `${engagementId}.facilitation`;
+export const privateDocName = (engagementId: string, userId: string) => `${engagementId}.private.${userId}`;
+
+export function parseDocName(name: string): DocumentRef | null {
+	const m = pattern.exec(name);
+	if (!m) return null;
+	const [, engagementId, kind, userId] = m;
+	if ((kind === 'private') !== (userId !== undefined)) return null;
+	return { name, engagementId: engagementId!, kind: kind as DocumentKind, userId };
+}
+
+/** The access rule, in one place: facilitators and members write the workspace, observers read it;
+ *  only facilitators write the facilitation doc; a private doc is its owner's alone. */
+export function accessFor(role: Role, userId: string, doc: DocumentRef): Access | null {
+	switch (doc.kind) {
+		case 'workspace':
+			return role === 'observer' ? 'read' : 'write';
+		case 'facilitation':
+			return role === 'facilitator' ? 'write' : 'read';
+		case 'private':
+			return doc.userId === userId && role !== 'observer' ? 'write' : null;
+	}
+}
+
+/** The documents a member sees in the engagement payload. */
+export function documentsFor(engagementId: string, role: Role, userId: string) {
+	const refs: DocumentRef[] = [
+		{ name: workspaceDocName(engagementId), engagementId, kind: 'workspace' },
+		{ name: facilitationDocName(engagementId), engagementId, kind: 'facilitation' }
+	];
+	if (role !== 'observer') refs.push({ name: privateDocName(engagementId, userId), engagementId, kind: 'private', userId });
+	return refs.map((d) => ({ name: d.name, kind: d.kind, access: accessFor(role, userId, d)! }));
+}
