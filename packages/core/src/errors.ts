@@ -36,4 +36,6 @@ export class DomainError extends Error {
 	}
 }
 
-export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+/** Duck-typed so it also recognises errors from a second bundled copy of this module. */
+export const isDomainError = (e: unknown): e is DomainError =>
+	e instanceof DomainError || (e instanceof Error && e.name === 'DomainError' && typeof (e as DomainError).code === 'string');
