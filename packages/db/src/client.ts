@@ -91,11 +91,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
 export async function migrateDatabase(database: Database): Promise<void> {
 	if (database.kind === 'postgres') {
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
 		await migrate(database.db as any, { migrationsFolder });
 	} else {
 		const { migrate } = await import('drizzle-orm/pglite/migrator');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
 		await migrate(database.db as any, { migrationsFolder });
 	}
 }

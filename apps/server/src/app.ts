@@ -1,0 +1,104 @@
+// The Teixit server as a Fastify app: external plugins, then ours, then routes. The process
+// concerns (listening, signals) live in main.ts so tests can build as many apps as they need.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createCore, setRuntime, type Core } from '@teixit/core';
+import type { Database } from '@teixit/db';
+import { DrizzleStorage, SyncServer, type SyncLimits } from '@teixit/sync';
+import type { Config } from './config.ts';
+import authPlugin from './plugins/auth.ts';
+import corePlugin from './plugins/core.ts';
+import errorsPlugin, { apiError } from './plugins/errors.ts';
+import metricsPlugin from './plugins/metrics.ts';
+import webPlugin from './plugins/web.ts';
+import authRoutes from './routes/api/auth.ts';
+import engagementRoutes from './routes/api/engagements.ts';
+import syncRoutes from './routes/sync.ts';
+import { wireSyncMetrics } from './sync/metrics.ts';
+
+export interface BuildOptions {
+	config: Config;
+	database: Database;
+	/** Pino logger options or false. */
+	logger?: boolean | object;
+	/** Overrides for tests: login throttle, sync limits, unload grace. */
+	core?: Core;
+	syncLimits?: Partial<SyncLimits>;
+	unloadGraceMs?: number;
+	/** Register this app as the process runtime for the SvelteKit handler (default true). */
+	registerRuntime?: boolean;
+	/** Serve the SvelteKit build (default true). */
+	web?: boolean;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+	const { config, database } = opts;
+	const app = Fastify({
+		logger: opts.logger ?? { level: config.logLevel },
+		trustProxy: config.trustProxy,
+		bodyLimit: 1024 * 1024,
+		connectionTimeout: 60_000,
+		keepAliveTimeout: 72_000,
+		ajv: { customOptions: { removeAdditional: false, coerceTypes: false } }
+	}).withTypeProvider<TypeBoxTypeProvider>();
+
+	const core = opts.core ?? createCore({ db: database.db, publicOrigin: config.publicOrigin });
+	const secureCookies = config.publicOrigin.startsWith('https:');
+	if (opts.registerRuntime !== false) {
+		setRuntime({ core, publicOrigin: config.publicOrigin, secureCookies });
+		app.addHook('onClose', async () => setRuntime(undefined));
+	}
+
+	const sync = new SyncServer({ storage: new DrizzleStorage(database.db), logger: app.log, limits: opts.syncLimits, unloadGraceMs: opts.unloadGraceMs });
+
+	await app.register(corePlugin, { core, database });
+	await app.register(errorsPlugin);
+	await app.register(cookie);
+	await app.register(rateLimit, { global: false });
+	await app.register(swagger, {
+		openapi: {
+			info: { title: 'Teixit API', version: '1.0.0', description: 'JSON API of Teixit. Authenticate with the session cookie or `Authorization: Bearer <personal API token>`.' },
+			components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'teixit_session' } } },
+			security: [{ bearer: [] }, { cookie: [] }]
+		}
+	});
+	await app.register(swaggerUi, { routePrefix: '/api/docs' });
+	await app.register(authPlugin, { secureCookies });
+	await app.register(metricsPlugin);
+	wireSyncMetrics(sync, app.metrics);
+
+	await app.register(async (api) => {
+		// Cookie-authenticated writes must come from our own origin (CSRF); bearer tokens are not ambient.
+		api.addHook('preHandler', async (request, reply) => {
+			if (request.method === 'GET' || request.method === 'HEAD' || request.caller?.kind === 'token') return;
+			const origin = request.headers.origin;
+			if (origin && origin !== 'null') {
+				let host: string | null = null;
+				try {
+					host = new URL(origin).host;
+				} catch {
+					/* malformed */
+				}
+				if (host !== request.host) return reply.status(403).send(apiError('forbidden', 'Cross-origin request refused'));
+			}
+		});
+		api.register(rateLimit, { max: 600, timeWindow: '1 minute' });
+		await api.register(authRoutes);
+		await api.register(engagementRoutes);
+	}, { prefix: '/api/v1' });
+
+	await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+	await app.register(syncRoutes, { sync });
+	if (opts.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
+
+	// Sync drains before the database closes (onClose hooks run in reverse registration order).
+	app.addHook('preClose', async () => {
+		await sync.shutdown();
+	});
+	return app;
+}

@@ -1,0 +1,108 @@
+// GET /sync/:docName — the y-websocket protocol. A thin adapter: authenticate and authorize before
+// the upgrade, attach the message listener synchronously, hand the socket to the framework-free engine.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { parseDocName } from '@teixit/core';
+import { ACKS_PARAM, CloseCodes } from '@teixit/protocol';
+import type { SyncServer } from '@teixit/sync';
+import { IpConnectionRate } from '../sync/ip-rate.ts';
+import { apiError } from '../plugins/errors.ts';
+
+interface LiveConnection {
+	userId: string;
+	credentialId: string;
+	docName: string;
+}
+
+export interface SyncRouteOptions {
+	sync: SyncServer;
+	connectionsPerSecondPerIp?: number;
+	connectionBurstPerIp?: number;
+}
+
+export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOptions) {
+	const { sync } = opts;
+	const ipRate = new IpConnectionRate(opts.connectionsPerSecondPerIp ?? 50, opts.connectionBurstPerIp ?? 300);
+	const live = new Map<string, LiveConnection>();
+
+	// Revocations close live connections with a permanent code.
+	const closeMatching = (match: (c: LiveConnection) => boolean) =>
+		sync.closeWhere((c) => {
+			const l = live.get(c.connectionId);
+			return l !== undefined && match(l);
+		}, CloseCodes.Forbidden);
+	const onAccess = ({ engagementId, userId }: { engagementId: string; userId: string }) =>
+		closeMatching((c) => c.userId === userId && parseDocName(c.docName)?.engagementId === engagementId);
+	const onSessions = ({ userId }: { userId: string }) => closeMatching((c) => c.userId === userId && !c.credentialId.startsWith('tok:'));
+	const onSession = ({ sessionId }: { sessionId: string }) => closeMatching((c) => c.credentialId === sessionId);
+	const onToken = ({ tokenId }: { tokenId: string }) => closeMatching((c) => c.credentialId === `tok:${tokenId}`);
+	app.core.events.on('access-changed', onAccess);
+	app.core.events.on('sessions-revoked', onSessions);
+	app.core.events.on('session-revoked', onSession);
+	app.core.events.on('api-token-revoked', onToken);
+	app.addHook('onClose', async () => {
+		app.core.events.off('access-changed', onAccess);
+		app.core.events.off('sessions-revoked', onSessions);
+		app.core.events.off('session-revoked', onSession);
+		app.core.events.off('api-token-revoked', onToken);
+	});
+
+	app.get<{ Params: { docName: string }; Querystring: Record<string, string> }>(
+		'/sync/:docName',
+		{
+			websocket: true,
+			schema: { hide: true },
+			// Refusals happen here, before the upgrade, as plain HTTP errors.
+			preValidation: async (request, reply) => {
+				if (!ipRate.take(request.ip)) {
+					app.metrics.closes.inc({ reason: CloseCodes.RateLimited.reason });
+					return reply.status(429).send(apiError('throttled', 'Too many connections from this address'));
+				}
+				if (!request.caller) return reply.status(401).send(apiError('unauthenticated', 'Sign in first'));
+				if (!parseDocName(request.params.docName)) return reply.status(404).send(apiError('not_found', 'No such document'));
+				const access = await app.core.engagements.documentAccess(request.caller.user.id, request.params.docName);
+				if (!access) return reply.status(404).send(apiError('not_found', 'No such document'));
+				(request as unknown as { syncAccess: 'read' | 'write' }).syncAccess = access;
+			}
+		},
+		(socket: WebSocket, request) => {
+			const caller = request.caller!;
+			const access = (request as unknown as { syncAccess: 'read' | 'write' }).syncAccess;
+			const connectionId = randomUUID();
+			const docName = request.params.docName;
+			socket.binaryType = 'arraybuffer';
+			live.set(connectionId, {
+				userId: caller.user.id,
+				credentialId: caller.kind === 'token' ? `tok:${caller.credentialId}` : caller.credentialId,
+				docName
+			});
+			const handle = sync.connect({
+				docName,
+				userId: caller.user.id,
+				connectionId,
+				access,
+				acks: request.query[ACKS_PARAM] === '1',
+				ip: request.ip,
+				socket: {
+					send: (data) => {
+						if (socket.readyState === socket.OPEN) socket.send(data);
+					},
+					close: (code, reason) => socket.close(code, reason),
+					get bufferedAmount() {
+						return socket.bufferedAmount;
+					}
+				}
+			});
+			// Attached synchronously: messages arriving while the document loads are queued by the engine.
+			socket.on('message', (data: ArrayBuffer | Buffer) => {
+				handle.receive(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			});
+			socket.on('close', () => {
+				live.delete(connectionId);
+				handle.closed();
+			});
+			socket.on('error', (err) => request.log.warn({ err, docName }, 'sync socket error'));
+		}
+	);
+}
