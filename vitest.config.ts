@@ -5,8 +5,7 @@ export default defineConfig({
 	test: {
 		projects: [
 			'packages/*/vitest.config.ts',
-			'apps/server/vitest.config.ts',
-			'apps/web/vitest.config.ts',
+			'apps/*/vitest.config.ts',
 			{ test: { name: 'integration', root: 'tests', include: ['integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
 			{ test: { name: 'e2e', root: 'tests', include: ['e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } }
 		]
