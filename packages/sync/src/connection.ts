@@ -1,0 +1,190 @@
+// One client socket in one room: limits, the pre-load queue, message dispatch, back-pressure.
+import * as decoding from 'lib0/decoding';
+import { CloseCodes, messageAuth, messageAwareness, messageQueryAwareness, messageSync, type CloseCode } from '@teixit/protocol';
+import type { EngineContext } from './context.ts';
+import { TokenBucket } from './limits.ts';
+import type { Author, Room } from './room.ts';
+import type { ConnectParams, SyncSocket } from './types.ts';
+import { encodeAwareness, encodeDurableStateVector, syncStep1, syncStep2, syncUpdate } from './wire.ts';
+
+class BadMessageError extends Error {
+	override name = 'BadMessageError';
+}
+
+/** The encoding of an update that contains nothing: what a client with no local changes sends as step 2. */
+const isEmptyUpdate = (u: Uint8Array) => u.length === 2 && u[0] === 0 && u[1] === 0;
+
+export class Connection implements Author {
+	readonly userId: string;
+	readonly connectionId: string;
+	readonly docName: string;
+	readonly access: 'write' | 'read';
+	readonly acks: boolean;
+	readonly ip: string | undefined;
+	started = false;
+	closed = false;
+
+	#socket: SyncSocket;
+	#queue: Uint8Array[] = [];
+	#messages: TokenBucket;
+	#bytes: TokenBucket;
+	#initialAckSent = false;
+
+	constructor(
+		private readonly room: Room,
+		params: ConnectParams,
+		private readonly ctx: EngineContext
+	) {
+		this.userId = params.userId;
+		this.connectionId = params.connectionId;
+		this.docName = params.docName;
+		this.access = params.access;
+		this.acks = params.acks;
+		this.ip = params.ip;
+		this.#socket = params.socket;
+		const { limits, now } = ctx;
+		this.#messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, now);
+		this.#bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, now);
+	}
+
+	/** One frame from the client. Never throws. */
+	receive(data: Uint8Array): void {
+		if (this.closed) return;
+		const { counters, limits } = this.ctx;
+		counters.messagesTotal++;
+		counters.bytesInTotal += data.length;
+		if (data.length > limits.maxMessageBytes) return this.close(CloseCodes.MessageTooBig);
+		if (!this.#messages.take(1) || !this.#bytes.take(data.length)) return this.close(CloseCodes.RateLimited);
+		if (this.room.draining) return; // shutting down: the client re-sends after reconnecting
+		if (!this.started) {
+			// The doc is still loading: keep a copy (the transport may reuse its buffer), replay in start().
+			this.#queue.push(data.slice());
+			return;
+		}
+		this.#handle(data);
+	}
+
+	/** The doc is loaded: greet the client like y-websocket does, then replay what arrived early. */
+	start(): void {
+		if (this.started || this.closed) return;
+		this.started = true;
+		this.send(this.room.syncStep1());
+		const awareness = this.room.awareness.encodeAll();
+		if (awareness) this.send(encodeAwareness(awareness));
+		const queued = this.#queue;
+		this.#queue = [];
+		for (const msg of queued) {
+			if (this.closed) break;
+			this.#handle(msg);
+		}
+	}
+
+	/** Sends a frame, or closes SlowConsumer when the socket is backed up. */
+	send(msg: Uint8Array): void {
+		if (this.closed) return;
+		if (this.#socket.bufferedAmount > this.ctx.limits.maxBufferedBytes) return this.close(CloseCodes.SlowConsumer);
+		try {
+			this.#socket.send(msg);
+		} catch (err) {
+			this.ctx.logger.warn({ docName: this.docName, connectionId: this.connectionId, err }, 'sync: send failed');
+			this.closedByPeer();
+		}
+	}
+
+	/** The server closes the socket with a named code. Idempotent. */
+	close(code: CloseCode): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.#queue = [];
+		const { counters, events } = this.ctx;
+		counters.closesTotal[code.reason] = (counters.closesTotal[code.reason] ?? 0) + 1;
+		try {
+			this.#socket.close(code.code, code.reason);
+		} catch {
+			// already closed
+		}
+		events.emit('close', {
+			docName: this.docName,
+			connectionId: this.connectionId,
+			userId: this.userId,
+			code: code.code,
+			reason: code.reason
+		});
+		this.room.remove(this);
+	}
+
+	/** The socket is gone (adapter saw it close). Idempotent. */
+	closedByPeer(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.#queue = [];
+		this.room.remove(this);
+	}
+
+	#handle(data: Uint8Array): void {
+		try {
+			this.#dispatch(data);
+		} catch (err) {
+			const { counters, events, logger } = this.ctx;
+			counters.badMessagesTotal++;
+			logger.warn(
+				{ docName: this.docName, connectionId: this.connectionId, userId: this.userId, err: String(err) },
+				'sync: bad message; closing'
+			);
+			events.emit('error', { docName: this.docName, kind: 'message', error: err });
+			this.close(CloseCodes.BadMessage);
+		}
+	}
+
+	#dispatch(data: Uint8Array): void {
+		const dec = decoding.createDecoder(data);
+		const type = decoding.readVarUint(dec);
+		switch (type) {
+			case messageSync: {
+				const sub = decoding.readVarUint(dec);
+				const payload = decoding.readVarUint8Array(dec);
+				end(dec);
+				if (sub === syncStep1) {
+					this.send(this.room.syncStep2(payload));
+					if (this.acks && !this.#initialAckSent) {
+						this.#initialAckSent = true; // SPEC [D4]
+						this.send(encodeDurableStateVector(this.room.durableStateVector));
+					}
+				} else if (sub === syncStep2 || sub === syncUpdate) {
+					if (this.access === 'read') return this.#refuse(payload);
+					this.room.apply(payload, this);
+				} else {
+					throw new BadMessageError(`unknown sync message ${sub}`);
+				}
+				return;
+			}
+			case messageAwareness: {
+				const payload = decoding.readVarUint8Array(dec);
+				end(dec);
+				this.room.awareness.apply(this, payload);
+				return;
+			}
+			case messageQueryAwareness: {
+				end(dec);
+				const awareness = this.room.awareness.encodeAll();
+				if (awareness) this.send(encodeAwareness(awareness));
+				return;
+			}
+			case messageAuth:
+				return; // server -> client only in y-websocket; ignored
+			default:
+				throw new BadMessageError(`unknown message type ${type}`);
+		}
+	}
+
+	/** SPEC [A1]: a read-only connection has no write path. Ignored, counted, never applied. */
+	#refuse(update: Uint8Array): void {
+		if (isEmptyUpdate(update)) return;
+		this.ctx.counters.refusedTotal++;
+		this.ctx.events.emit('refused', { docName: this.docName, connectionId: this.connectionId, userId: this.userId });
+	}
+}
+
+function end(dec: decoding.Decoder): void {
+	if (decoding.hasContent(dec)) throw new BadMessageError('trailing bytes');
+}

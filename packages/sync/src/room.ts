@@ -1,0 +1,324 @@
+// One loaded document: the Y.Doc, its connections, awareness, group commit and compaction.
+// Framework-free; driven by SyncServer and Connection.
+import * as Y from 'yjs';
+import { CloseCodes } from '@teixit/protocol';
+import { AwarenessRelay } from './awareness.ts';
+import { GroupCommitter, type CommitInfo } from './committer.ts';
+import type { EngineContext } from './context.ts';
+import type { Connection } from './connection.ts';
+import { encodeAwareness, encodeDurableStateVector, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './wire.ts';
+
+/** Transaction origin for state that came from storage: never re-persisted. */
+export const STORAGE_ORIGIN = Symbol('storage');
+
+/** Transaction origin for client or server-side writes: who to attribute the log row to. */
+export interface Author {
+	readonly userId: string | null;
+	readonly connectionId: string | null;
+}
+
+export type RoomState = 'loading' | 'ready' | 'failed' | 'destroyed';
+
+export interface RoomHooks {
+	/** The last connection (and hold) left. */
+	empty(room: Room): void;
+	/** The load failed; the server must forget this room. */
+	loadFailed(room: Room): void;
+}
+
+const STEP2_CACHE_MAX = 16;
+const STEP2_CACHE_MAX_SV_BYTES = 4096;
+
+export class Room {
+	state: RoomState = 'loading';
+	/** Connections drop incoming messages (shutdown in progress). */
+	draining = false;
+	readonly connections = new Set<Connection>();
+	readonly awareness: AwarenessRelay;
+	/** Non-connection users of the room (server-side changes) that keep it loaded. */
+	holds = 0;
+	readonly loaded: Promise<void>;
+
+	#doc: Y.Doc | null = null;
+	#committer: GroupCommitter | null = null;
+	#durableStateVector: Uint8Array = new Uint8Array([0]);
+	#step1: Uint8Array | null = null;
+	#step2 = new Map<string, Uint8Array>();
+	#sinceCompact = { count: 0, bytes: 0 };
+	#compacting: Promise<void> | null = null;
+
+	constructor(
+		readonly docName: string,
+		private readonly ctx: EngineContext,
+		private readonly hooks: RoomHooks
+	) {
+		const { limits, now } = ctx;
+		this.awareness = new AwarenessRelay({
+			maxStateBytes: limits.maxAwarenessStateBytes,
+			maxClientsPerOwner: limits.maxAwarenessClientsPerConnection,
+			throttleMs: limits.awarenessThrottleMs,
+			now,
+			broadcast: (update) => this.broadcast(encodeAwareness(update), null)
+		});
+		this.loaded = this.#load();
+	}
+
+	get doc(): Y.Doc | null {
+		return this.#doc;
+	}
+
+	get ready(): boolean {
+		return this.state === 'ready';
+	}
+
+	/** Last committed sequence number, or null before load. */
+	get lastSeq(): number | null {
+		return this.#committer?.lastSeq ?? null;
+	}
+
+	get pendingUpdates(): number {
+		return this.#committer?.pendingCount ?? 0;
+	}
+
+	/** Nothing waiting to be persisted and no compaction running. */
+	get idle(): boolean {
+		return (this.#committer?.idle ?? true) && this.#compacting === null;
+	}
+
+	/** State vector of what is committed to storage (payload of messageDurableStateVector). */
+	get durableStateVector(): Uint8Array {
+		return this.#durableStateVector;
+	}
+
+	add(conn: Connection): void {
+		this.connections.add(conn);
+		if (this.state === 'ready') conn.start();
+	}
+
+	remove(conn: Connection): void {
+		if (!this.connections.delete(conn)) return;
+		this.awareness.removeOwner(conn);
+		if (this.connections.size === 0 && this.holds === 0) this.hooks.empty(this);
+	}
+
+	release(): void {
+		this.holds--;
+		if (this.connections.size === 0 && this.holds === 0) this.hooks.empty(this);
+	}
+
+	/** Sends to every started connection except `except`. */
+	broadcast(msg: Uint8Array, except: Connection | null): void {
+		for (const c of this.connections) if (c !== except && c.started) c.send(msg);
+	}
+
+	/** Server sync step 1 (our state vector), cached until the doc changes. */
+	syncStep1(): Uint8Array {
+		return (this.#step1 ??= encodeSyncStep1(Y.encodeStateVector(this.#requireDoc())));
+	}
+
+	/**
+	 * Sync step 2 for a client's state vector. Cached per state vector until the doc changes, so a join
+	 * storm of empty clients (state vector [0]) encodes the document once (SPEC [L4]). Throws on a
+	 * malformed state vector.
+	 */
+	syncStep2(stateVector: Uint8Array): Uint8Array {
+		const doc = this.#requireDoc();
+		if (stateVector.length > STEP2_CACHE_MAX_SV_BYTES) return encodeSyncStep2(Y.encodeStateAsUpdate(doc, stateVector));
+		const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.length).toString('latin1');
+		let msg = this.#step2.get(key);
+		if (!msg) {
+			msg = encodeSyncStep2(Y.encodeStateAsUpdate(doc, stateVector));
+			if (this.#step2.size >= STEP2_CACHE_MAX) this.#step2.clear();
+			this.#step2.set(key, msg);
+		}
+		return msg;
+	}
+
+	/** Applies a client (or server-side) update. Throws on malformed input; the doc stays consistent. */
+	apply(update: Uint8Array, author: Author): void {
+		Y.applyUpdate(this.#requireDoc(), update, author);
+	}
+
+	/** Runs a server-side change as one attributed transaction. */
+	transact(fn: (doc: Y.Doc) => void, author: Author): void {
+		const doc = this.#requireDoc();
+		doc.transact(() => fn(doc), author);
+	}
+
+	/** Resolves once everything applied so far is committed and any compaction finished. */
+	async flush(): Promise<void> {
+		await this.loaded;
+		while (!this.idle && this.state === 'ready') {
+			await this.#committer?.flush();
+			await this.#compacting;
+		}
+	}
+
+	/** Stops and frees everything. Unpersisted updates (if any) are dropped: callers flush first. */
+	destroy(): void {
+		if (this.state === 'destroyed') return;
+		this.state = 'destroyed';
+		this.#committer?.stop();
+		this.awareness.destroy();
+		this.#doc?.destroy();
+		this.#doc = null;
+		this.#step2.clear();
+		this.#step1 = null;
+	}
+
+	#requireDoc(): Y.Doc {
+		if (!this.#doc) throw new Error(`document ${this.docName} is not loaded`);
+		return this.#doc;
+	}
+
+	async #load(): Promise<void> {
+		const { storage, options, now, events, logger, counters } = this.ctx;
+		const started = now();
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		try {
+			const loaded = await Promise.race([
+				storage.load(this.docName),
+				new Promise<never>((_, reject) => {
+					timer = setTimeout(() => reject(new Error(`load timed out after ${options.loadTimeoutMs} ms`)), options.loadTimeoutMs);
+				})
+			]);
+			if (this.state !== 'loading') return; // destroyed while loading (shutdown)
+			const doc = new Y.Doc({ gc: options.gc });
+			if (loaded.state) Y.applyUpdate(doc, loaded.state, STORAGE_ORIGIN);
+			doc.on('update', this.#onUpdate);
+			this.#doc = doc;
+			this.#durableStateVector = Y.encodeStateVector(doc);
+			this.#committer = new GroupCommitter(
+				this.docName,
+				storage,
+				loaded.lastSeq,
+				{
+					cut: () => Y.encodeStateVector(doc),
+					committed: (info) => this.#committed(info),
+					failed: (err, attempt) => {
+						counters.errorsTotal++;
+						counters.persistErrorsTotal++;
+						logger.error(
+							{ docName: this.docName, attempt, pending: this.pendingUpdates, err },
+							'sync: persisting updates failed; document kept in memory, retrying'
+						);
+						events.emit('error', { docName: this.docName, kind: 'persist', error: err });
+					},
+					reconcile: async () => {
+						// Another writer appended to this document's log: merge its state, continue after it.
+						const latest = await storage.load(this.docName);
+						if (latest.state && this.#doc) Y.applyUpdate(this.#doc, latest.state, STORAGE_ORIGIN);
+						logger.warn({ docName: this.docName, lastSeq: latest.lastSeq }, 'sync: log moved on; merged and retrying');
+						return latest.lastSeq;
+					}
+				},
+				{ delayMs: options.commitDelayMs, retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs, now }
+			);
+			this.state = 'ready';
+			events.emit('load', { docName: this.docName, ms: now() - started, bytes: loaded.state?.length ?? 0, lastSeq: loaded.lastSeq });
+			for (const c of this.connections) c.start();
+		} catch (err) {
+			if (this.state !== 'loading') return;
+			this.state = 'failed';
+			counters.errorsTotal++;
+			counters.loadErrorsTotal++;
+			logger.error({ docName: this.docName, err }, 'sync: loading document failed; closing its connections');
+			events.emit('error', { docName: this.docName, kind: 'load', error: err });
+			this.hooks.loadFailed(this);
+			for (const c of [...this.connections]) c.close(CloseCodes.LoadFailed);
+			this.destroy();
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown): void => {
+		this.#step1 = null;
+		this.#step2.clear();
+		const author = origin === STORAGE_ORIGIN ? null : (origin as Author);
+		this.broadcast(encodeUpdate(update), author && this.connections.has(author as Connection) ? (author as Connection) : null);
+		if (!author) return;
+		this.ctx.counters.updatesTotal++;
+		this.#sinceCompact.count++;
+		this.#sinceCompact.bytes += update.length;
+		this.#committer!.enqueue({
+			update,
+			userId: author.userId,
+			connectionId: author.connectionId,
+			receivedAt: this.ctx.now()
+		});
+	};
+
+	#committed(info: CommitInfo): void {
+		const { counters, events, now } = this.ctx;
+		counters.commitsTotal++;
+		this.#durableStateVector = info.stateVector;
+		events.emit('commit', { docName: this.docName, count: info.count, bytes: info.bytes, firstSeq: info.firstSeq, ms: info.ms });
+		const ack = encodeDurableStateVector(info.stateVector);
+		let acked = 0;
+		for (const c of this.connections) {
+			if (c.acks && c.started) {
+				c.send(ack);
+				acked++;
+			}
+		}
+		if (acked > 0) {
+			counters.acksTotal += acked;
+			events.emit('ack', { docName: this.docName, ms: now() - info.oldestReceivedAt, connections: acked });
+		}
+		this.#maybeCompact();
+	}
+
+	/**
+	 * Snapshot every `compactEvery` updates or `compactBytes` bytes (SPEC [C1]-[C3]). Runs right after a
+	 * commit: when nothing is pending, the live doc equals the committed log and is encoded directly;
+	 * otherwise the committed state is rebuilt from storage. Either way the snapshot holds only
+	 * committed updates, labelled with the seq it covers.
+	 */
+	#maybeCompact(): void {
+		const { options, storage, counters, events, logger, now } = this.ctx;
+		const doc = this.#doc;
+		const committer = this.#committer;
+		if (!doc || !committer || this.#compacting) return;
+		if (this.#sinceCompact.count < options.compactEvery && this.#sinceCompact.bytes < options.compactBytes) return;
+		const saved = this.#sinceCompact;
+		this.#sinceCompact = { count: 0, bytes: 0 };
+		const clean = committer.pendingCount === 0 && !doc.store.pendingStructs && !doc.store.pendingDs;
+		const fast = clean ? { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) } : null;
+		const started = now();
+		this.#compacting = (async () => {
+			try {
+				let snapshot = fast;
+				if (!snapshot) {
+					const loaded = await storage.load(this.docName);
+					snapshot = loaded.state ? { uptoSeq: loaded.lastSeq, state: gcState(loaded.state, options.gc) } : null;
+				}
+				if (!snapshot) return;
+				await storage.compact(this.docName, snapshot.uptoSeq, snapshot.state);
+				counters.compactionsTotal++;
+				events.emit('compact', { docName: this.docName, uptoSeq: snapshot.uptoSeq, bytes: snapshot.state.length, ms: now() - started });
+			} catch (err) {
+				this.#sinceCompact.count += saved.count; // try again after the next commit
+				this.#sinceCompact.bytes += saved.bytes;
+				counters.errorsTotal++;
+				logger.warn({ docName: this.docName, err }, 'sync: compaction failed');
+				events.emit('error', { docName: this.docName, kind: 'compact', error: err });
+			} finally {
+				this.#compacting = null;
+			}
+		})();
+	}
+}
+
+/** Re-encodes a merged update through a Y.Doc so deleted content is garbage-collected. */
+function gcState(state: Uint8Array, gc: boolean): Uint8Array {
+	if (!gc) return state;
+	const doc = new Y.Doc({ gc: true });
+	try {
+		Y.applyUpdate(doc, state);
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		doc.destroy();
+	}
+}
+
