@@ -279,7 +279,7 @@ const gate = (): Gate => {
 export class ControlledStorage implements DocStorage {
 	loads = 0;
 	appends: { docName: string; firstSeq: number; count: number }[] = [];
-	compactions: { docName: string; uptoSeq: number }[] = [];
+	compactions: { docName: string; uptoSeq: number; state: Uint8Array }[] = [];
 	compactViolations: string[] = [];
 	failAppends = 0;
 	failLoads = 0;
@@ -337,6 +337,6 @@ export class ControlledStorage implements DocStorage {
 			if (!sameDoc(expected, docFrom(state))) this.compactViolations.push(`${docName}@${uptoSeq}`);
 		}
 		await this.inner.compact(docName, uptoSeq, state);
-		this.compactions.push({ docName, uptoSeq });
+		this.compactions.push({ docName, uptoSeq, state });
 	}
 }

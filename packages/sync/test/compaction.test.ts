@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStorage, SyncServer } from '../src/index.ts';
+import { ControlledStorage, TestClient, docName, settle, silentLogger, textOf, until } from './helpers.ts';
+
+describe('compaction', () => {
+	it('[C1] writes a snapshot every compactEvery updates, keeps every log row, and load equals live state', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 5 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		for (let i = 0; i < 12; i++) {
+			c.doc.transact(() => {
+				c.doc.getText('t').insert(0, `${i},`);
+				if (i % 3 === 0) c.doc.getText('t').delete(0, 1); // deletions too, one update per round
+			});
+			await server.flush(name);
+		}
+		expect(storage.compactions.map((x) => x.uptoSeq)).toEqual([5, 10]);
+		expect(storage.compactViolations).toEqual([]);
+		expect(memory.rows(name)).toHaveLength(12); // history keeps its attribution
+		expect(memory.snapshots(name).map((s) => s.uptoSeq)).toEqual([10]); // older snapshot replaced
+		const loaded = await memory.load(name);
+		expect(loaded.lastSeq).toBe(12);
+		expect(textOf(loaded.state)).toBe(server.getDoc(name)!.getText('t').toString());
+
+		// [C3] A cold start loads from the snapshot plus the rows after it.
+		await server.shutdown();
+		const again = new SyncServer({ storage: memory, logger: silentLogger });
+		const d = new TestClient(again, { docName: name });
+		await settle([d]);
+		expect(d.text()).toBe(c.text());
+		await again.shutdown();
+	});
+
+	it('[C2] a snapshot holds only committed updates, even when more arrived during the commit', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 1 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		storage.holdAppends();
+		c.doc.getText('t').insert(0, 'committed');
+		await until(() => storage.appendsWaiting === 1, 'append in flight');
+		c.doc.getText('t').insert(0, 'pending ');
+		storage.releaseAppends();
+		await server.flush(name);
+		expect(storage.compactions[0]).toMatchObject({ docName: name, uptoSeq: 1 });
+		expect(textOf(storage.compactions[0]!.state)).toBe('committed'); // not 'pending committed'
+		expect(storage.compactViolations).toEqual([]);
+		expect(textOf((await memory.load(name)).state)).toBe('pending committed');
+		await server.shutdown();
+	});
+});
