@@ -7,6 +7,7 @@ export const apiError = (code: string, message: string, details?: unknown) => ({
 
 export default fp(
 	async (app) => {
+		app.setNotFoundHandler((_request, reply) => reply.status(404).send(apiError('not_found', 'No such route')));
 		app.setErrorHandler((err, request, reply) => {
 			if (isDomainError(err)) {
 				if (err.code === 'throttled' && typeof err.details?.retryAfterSeconds === 'number') reply.header('retry-after', String(err.details.retryAfterSeconds));
