@@ -56,6 +56,7 @@ describe('wire compatibility with the stock y-websocket client', () => {
 		const database = t.database;
 		await t.app.close();
 		t = await startApp({ database });
+		for (const c of [cast.facilitator, cast.member, cast.observer, cast.outsider, cast.anonymous]) c.base = t.url;
 		const c = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
 		await synced(c);
 		expect(c.doc.getText('notes').toString()).toBe('Hola equip');

@@ -2,7 +2,7 @@
 export class ApiClient {
 	cookie: string | null = null;
 	constructor(
-		readonly base: string,
+		public base: string,
 		public bearer: string | null = null
 	) {}
 
