@@ -12,6 +12,7 @@ import { eventually } from '../utils/wait.ts';
 
 let t: TestApp;
 let cast: Cast;
+let restartedOn: TestApp['database'] | undefined;
 const clients: Client[] = [];
 const open = (...args: Parameters<typeof connect>) => {
 	const c = connect(...args);
@@ -26,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	for (const c of clients) c.destroy();
 	await t?.close();
+	if (restartedOn) await restartedOn.dispose();
 });
 
 describe('wire compatibility with the stock y-websocket client', () => {
@@ -56,6 +58,7 @@ describe('wire compatibility with the stock y-websocket client', () => {
 		const database = t.database;
 		await t.app.close();
 		t = await startApp({ database });
+		restartedOn = database;
 		for (const c of [cast.facilitator, cast.member, cast.observer, cast.outsider, cast.anonymous]) c.base = t.url;
 		const c = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
 		await synced(c);

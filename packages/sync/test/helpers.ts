@@ -252,8 +252,8 @@ export function textOf(state: Uint8Array | null): string {
 /** Same content, by comparing full state vectors and a canonical re-encoding of shared types. */
 export function sameDoc(a: Y.Doc, b: Y.Doc): boolean {
 	const sv = (d: Y.Doc) => [...Y.decodeStateVector(Y.encodeStateVector(d)).entries()].sort().join();
-	return sv(a) === sv(b) && a.getText('t').toString() === b.getText('t').toString() &&
-		JSON.stringify(a.getMap('m').toJSON()) === JSON.stringify(b.getMap('m').toJSON());
+	const map = (d: Y.Doc) => JSON.stringify(Object.entries(d.getMap('m').toJSON()).sort(([x], [y]) => (x < y ? -1 : 1)));
+	return sv(a) === sv(b) && a.getText('t').toString() === b.getText('t').toString() && map(a) === map(b);
 }
 
 export function docFrom(state: Uint8Array | null): Y.Doc {
