@@ -1,0 +1,91 @@
+// One editing session of an engagement's workspace document: the Y.Doc, awareness (presence), the provider
+// and the truthful sync status. Created by the workspace page and handed down by context; never a module
+// singleton (under SSR that would be shared between users).
+import { createContext } from 'svelte';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import type { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { connectProvider, syncServerUrl } from '$lib/sync/provider';
+import { SyncStatus } from '$lib/sync/sync-status.svelte';
+import { colorFor } from './colors';
+import { Presence, type AwarenessUser } from './presence.svelte';
+
+export interface WorkspaceSessionOptions {
+	docName: string;
+	user: { id: string; name: string };
+	readOnly: boolean;
+}
+
+export class WorkspaceSession {
+	readonly docName: string;
+	readonly readOnly: boolean;
+	readonly user: AwarenessUser;
+	readonly doc: Y.Doc;
+	readonly awareness: Awareness;
+	readonly status: SyncStatus;
+	readonly presence: Presence;
+
+	#provider: WebsocketProvider | null = null;
+	#teardown: (() => void)[] = [];
+	#destroyed = false;
+
+	constructor(opts: WorkspaceSessionOptions) {
+		this.docName = opts.docName;
+		this.readOnly = opts.readOnly;
+		this.user = { id: opts.user.id, name: opts.user.name, color: colorFor(opts.user.id) };
+		this.doc = new Y.Doc();
+		this.awareness = new Awareness(this.doc);
+		this.awareness.setLocalStateField('user', this.user);
+		this.status = new SyncStatus(this.doc);
+		this.presence = new Presence(this.awareness);
+	}
+
+	/** The rich-text "Notes" field of the workspace document. */
+	get notes(): Y.XmlFragment {
+		return this.doc.getXmlFragment('notes');
+	}
+
+	/** Connect (browser only; call from onMount). */
+	start(serverUrl = syncServerUrl(location)) {
+		if (this.#provider || this.#destroyed) return;
+		this.#provider = connectProvider({ serverUrl, docName: this.docName, doc: this.doc, awareness: this.awareness, status: this.status });
+
+		if (typeof window !== 'undefined') {
+			const online = () => this.status.setBrowserOnline(true);
+			const offline = () => this.status.setBrowserOnline(false);
+			// Leaving with changes the server has not confirmed: let the browser ask first.
+			const beforeUnload = (e: BeforeUnloadEvent) => {
+				if (this.status.unsaved > 0 && !this.status.stopped) e.preventDefault();
+			};
+			this.status.setBrowserOnline(navigator.onLine);
+			window.addEventListener('online', online);
+			window.addEventListener('offline', offline);
+			window.addEventListener('beforeunload', beforeUnload);
+			this.#teardown.push(() => {
+				window.removeEventListener('online', online);
+				window.removeEventListener('offline', offline);
+				window.removeEventListener('beforeunload', beforeUnload);
+			});
+		}
+	}
+
+	/** Try again after a permanent close (e.g. the session was renewed in another tab). */
+	reconnect() {
+		this.#provider?.connect();
+	}
+
+	destroy() {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		for (const fn of this.#teardown.splice(0)) fn();
+		// Tell the others we left before the socket closes (provider.disconnect also broadcasts it).
+		removeAwarenessStates(this.awareness, [this.doc.clientID], 'left');
+		this.#provider?.destroy();
+		this.#provider = null;
+		this.status.destroy();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+export const [getWorkspaceSession, setWorkspaceSession] = createContext<WorkspaceSession>();
