@@ -8,7 +8,7 @@ import { buildWebIfStale, install, root } from './lib.mjs';
 await install();
 await buildWebIfStale();
 
-const tsx = join(root, 'apps/server/node_modules/.bin/tsx');
-const server = spawn(tsx, [join(root, 'apps/server/src/main.ts')], { cwd: root, stdio: 'inherit', env: process.env });
+// `node --import tsx` keeps the server a single process (signals and kill -9 reach the server itself).
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts')], { cwd: root, stdio: 'inherit', env: process.env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
