@@ -1,4 +1,6 @@
 // Named WebSocket close codes. `retry` tells the client whether reconnecting can help.
+// Numbering follows the stock y-websocket client's rule (3.1: 4400-4499 = do not reconnect), so a
+// plain client stops on permanent refusals and retries transient ones without any configuration.
 export interface CloseCode {
 	code: number;
 	reason: string;
@@ -17,7 +19,7 @@ export const CloseCodes = {
 	/** A single message exceeded the maximum size. */
 	MessageTooBig: { code: 4413, reason: 'message-too-big', retry: false },
 	/** Too many messages or bytes per second, or too many connections from one address. */
-	RateLimited: { code: 4429, reason: 'rate-limited', retry: true },
+	RateLimited: { code: 4529, reason: 'rate-limited', retry: true },
 	/** The document could not be loaded from storage; nothing was sent or persisted. */
 	LoadFailed: { code: 4500, reason: 'load-failed', retry: true },
 	/** The server could not persist an update; the client keeps it and re-sends after reconnecting. */
