@@ -89,3 +89,39 @@ describe('[D4] durability across kill -9', () => {
 		await server.kill('SIGTERM');
 	});
 });
+
+describe('graceful shutdown', () => {
+	it('on SIGTERM flushes, closes clients with the retryable server-restart code and exits 0', { timeout: 120_000 }, async () => {
+		let dbEnv: DbEnv;
+		if (usingPostgres()) {
+			const { url, drop } = await createTestDatabaseUrl();
+			cleanup.push(drop);
+			dbEnv = { DATABASE_URL: url };
+		} else dbEnv = { DATA_DIR: mkdtempSync(join(tmpdir(), 'teixit-term-')) };
+		cliCreateUser(dbEnv, { email: 't@example.org', name: 'T', password: 'term-password', admin: true });
+		const server = await spawnServer(dbEnv);
+		cleanup.push(() => server.kill('SIGKILL'));
+		const api = new ApiClient(server.url);
+		await api.post('/api/v1/auth/login', { email: 't@example.org', password: 'term-password' });
+		const docName = (await api.post('/api/v1/engagements', { coopName: 'Drain' })).json.docName as string;
+		const c = connect(server.wsUrl, docName, { cookie: api.cookie }, { acks: '1' });
+		cleanup.push(() => c.destroy());
+		let acked = 0;
+		c.provider.messageHandlers[messageDurableStateVector] = (_e, decoder) => {
+			acked = Math.max(acked, Y.decodeStateVector(decoding.readVarUint8Array(decoder)).get(c.doc.clientID) ?? 0);
+		};
+		await synced(c);
+		for (let i = 0; i < 200; i++) c.doc.getArray('a').push([i]);
+		await eventually(() => expect(acked).toBe(200));
+		c.provider.shouldConnect = false; // observe the close instead of reconnecting
+		const code = await server.kill('SIGTERM');
+		expect(code).toBe(0);
+		expect(c.closes.map((x) => x.code)).toContain(4503);
+		const again = await spawnServer(dbEnv);
+		const reader = connect(again.wsUrl, docName, { cookie: api.cookie });
+		await synced(reader);
+		expect(reader.doc.getArray('a').length).toBe(200);
+		reader.destroy();
+		await again.kill('SIGTERM');
+	});
+});

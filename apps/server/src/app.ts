@@ -92,13 +92,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 		await api.register(engagementRoutes);
 	}, { prefix: '/api/v1' });
 
-	await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+	// Replaces the plugin's default preClose (close every socket without a code): the engine flushes
+	// pending commits first, then closes each socket with the retryable ServerRestart code.
+	await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 }, preClose: () => sync.shutdown() });
 	await app.register(syncRoutes, { sync });
 	if (opts.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-	// Sync drains before the database closes (onClose hooks run in reverse registration order).
-	app.addHook('preClose', async () => {
-		await sync.shutdown();
-	});
 	return app;
 }
