@@ -30,6 +30,8 @@ export interface BuildOptions {
 	core?: Core;
 	syncLimits?: Partial<SyncLimits>;
 	unloadGraceMs?: number;
+	/** New sync connections allowed per client address: sustained rate and burst. */
+	syncConnectionRate?: { perSecond: number; burst: number };
 	/** Register this app as the process runtime for the SvelteKit handler (default true). */
 	registerRuntime?: boolean;
 	/** Serve the SvelteKit build (default true). */
@@ -95,7 +97,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	// Replaces the plugin's default preClose (close every socket without a code): the engine flushes
 	// pending commits first, then closes each socket with the retryable ServerRestart code.
 	await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 }, preClose: () => sync.shutdown() });
-	await app.register(syncRoutes, { sync });
+	await app.register(syncRoutes, { sync, connectionsPerSecondPerIp: opts.syncConnectionRate?.perSecond, connectionBurstPerIp: opts.syncConnectionRate?.burst });
 	if (opts.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
 	return app;
