@@ -117,7 +117,7 @@ export class GroupCommitter {
 			if (error === null) {
 				this.lastSeq = firstSeq + entries.length - 1;
 				this.#failures = 0;
-				this.hooks.committed({
+				this.#notifyCommitted({
 					firstSeq,
 					count: entries.length,
 					bytes: entries.reduce((n, e) => n + e.update.length, 0),
@@ -147,6 +147,14 @@ export class GroupCommitter {
 			const waiters = this.#waiters;
 			this.#waiters = [];
 			for (const w of waiters) w();
+		}
+	}
+
+	#notifyCommitted(info: CommitInfo): void {
+		try {
+			this.hooks.committed(info);
+		} catch {
+			// Hooks must not throw; if one does, the rows are committed anyway and the queue goes on.
 		}
 	}
 

@@ -1,4 +1,5 @@
 // One client socket in one room: limits, the pre-load queue, message dispatch, back-pressure.
+import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { CloseCodes, messageAuth, messageAwareness, messageQueryAwareness, messageSync, type CloseCode } from '@teixit/protocol';
 import type { EngineContext } from './context.ts';
@@ -68,7 +69,14 @@ export class Connection implements Author {
 	start(): void {
 		if (this.started || this.closed) return;
 		this.started = true;
-		this.send(this.room.syncStep1());
+		let step1: Uint8Array;
+		try {
+			step1 = this.room.syncStep1();
+		} catch (err) {
+			this.room.poison(err);
+			return;
+		}
+		this.send(step1);
 		const awareness = this.room.awareness.encodeAll();
 		if (awareness) this.send(encodeAwareness(awareness));
 		const queued = this.#queue;
@@ -145,7 +153,15 @@ export class Connection implements Author {
 				const payload = decoding.readVarUint8Array(dec);
 				end(dec);
 				if (sub === syncStep1) {
-					this.send(this.room.syncStep2(payload));
+					Y.decodeStateVector(payload); // a malformed state vector is the client's fault...
+					let reply: Uint8Array;
+					try {
+						reply = this.room.syncStep2(payload);
+					} catch (err) {
+						this.room.poison(err, this); // ...but failing to encode for a valid one is the doc's
+						return;
+					}
+					this.send(reply);
 					if (this.acks && !this.#initialAckSent) {
 						this.#initialAckSent = true; // SPEC [D4]
 						this.send(encodeDurableStateVector(this.room.durableStateVector));

@@ -29,6 +29,8 @@ export interface Counters {
 	loadErrorsTotal: number;
 	persistErrorsTotal: number;
 	badMessagesTotal: number;
+	/** Documents dropped and reloaded because an update broke the in-memory Y.Doc. */
+	poisonedTotal: number;
 	closesTotal: Record<string, number>;
 }
 
@@ -44,6 +46,7 @@ export const newCounters = (): Counters => ({
 	loadErrorsTotal: 0,
 	persistErrorsTotal: 0,
 	badMessagesTotal: 0,
+	poisonedTotal: 0,
 	closesTotal: {}
 });
 

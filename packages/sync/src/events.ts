@@ -16,7 +16,7 @@ export interface SyncEvents {
 	close: { docName: string; connectionId: string; userId: string; code: number; reason: string };
 	/** A read-only connection sent an update; it was ignored. */
 	refused: { docName: string; connectionId: string; userId: string };
-	error: { docName?: string; kind: 'load' | 'persist' | 'compact' | 'message' | 'listener'; error: unknown };
+	error: { docName?: string; kind: 'load' | 'persist' | 'compact' | 'message' | 'poisoned'; error: unknown };
 }
 
 type Listener<T> = (payload: T) => void;

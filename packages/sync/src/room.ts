@@ -17,13 +17,30 @@ export interface Author {
 	readonly connectionId: string | null;
 }
 
-export type RoomState = 'loading' | 'ready' | 'failed' | 'destroyed';
+/**
+ * `poisoned`: an update broke the Y.Doc (see isWedged); the room only finishes committing its good
+ * pending updates, then is dropped and the document reloads from storage (SPEC [B2]).
+ */
+export type RoomState = 'loading' | 'ready' | 'poisoned' | 'failed' | 'destroyed';
 
 export interface RoomHooks {
 	/** The last connection (and hold) left. */
 	empty(room: Room): void;
 	/** The load failed; the server must forget this room. */
 	loadFailed(room: Room): void;
+	/** The in-memory doc can no longer be trusted; the server must drop and reload it. */
+	poisoned(room: Room): void;
+}
+
+/**
+ * Yjs 13 runs transaction cleanup (merging structs, GC, emitting 'update') in a `finally`. If a
+ * malformed-but-decodable update makes that cleanup throw, `_transactionCleanups` is never emptied
+ * and every later transaction on the doc silently skips cleanup: no 'update' events, so nothing is
+ * broadcast or persisted again. Found by the fuzz test; checked after every failed apply.
+ */
+export function isWedged(doc: Y.Doc): boolean {
+	const internals = doc as unknown as { _transaction: unknown; _transactionCleanups: unknown[] };
+	return internals._transaction !== null || internals._transactionCleanups.length > 0;
 }
 
 const STEP2_CACHE_MAX = 16;
@@ -50,7 +67,9 @@ export class Room {
 	constructor(
 		readonly docName: string,
 		private readonly ctx: EngineContext,
-		private readonly hooks: RoomHooks
+		private readonly hooks: RoomHooks,
+		/** Load only after this settles (a poisoned predecessor finishing its commits). */
+		private readonly after?: Promise<unknown>
 	) {
 		const { limits, now } = ctx;
 		this.awareness = new AwarenessRelay({
@@ -134,21 +153,54 @@ export class Room {
 		return msg;
 	}
 
-	/** Applies a client (or server-side) update. Throws on malformed input; the doc stays consistent. */
+	/**
+	 * Applies a client update. Throws on malformed input. Yjs keeps the doc consistent for decode
+	 * errors; when an update wedged the doc instead, the room is poisoned (SPEC [B2]).
+	 */
 	apply(update: Uint8Array, author: Author): void {
-		Y.applyUpdate(this.#requireDoc(), update, author);
+		const doc = this.#requireDoc();
+		try {
+			Y.applyUpdate(doc, update, author);
+		} catch (err) {
+			if (isWedged(doc)) this.poison(err, author);
+			throw err;
+		}
 	}
 
 	/** Runs a server-side change as one attributed transaction. */
 	transact(fn: (doc: Y.Doc) => void, author: Author): void {
 		const doc = this.#requireDoc();
-		doc.transact(() => fn(doc), author);
+		try {
+			doc.transact(() => fn(doc), author);
+		} finally {
+			if (isWedged(doc)) this.poison(new Error('server-side change wedged the document'), author);
+		}
+	}
+
+	/**
+	 * The in-memory doc is broken. Good updates already emitted are still committed (they sit in the
+	 * committer as Yjs-encoded bytes); the server closes every connection with a retryable code and
+	 * reloads the document from storage once those commits are done.
+	 */
+	poison(err: unknown, author?: Author): void {
+		if (this.state !== 'ready') return;
+		this.state = 'poisoned';
+		const { counters, logger, events } = this.ctx;
+		counters.errorsTotal++;
+		counters.poisonedTotal++;
+		logger.error(
+			{ docName: this.docName, userId: author?.userId, connectionId: author?.connectionId, err },
+			'sync: an update broke the in-memory document; reloading it from storage'
+		);
+		events.emit('error', { docName: this.docName, kind: 'poisoned', error: err });
+		// Deferred: we may be inside a Yjs transaction or a connection's message handler.
+		queueMicrotask(() => this.hooks.poisoned(this));
 	}
 
 	/** Resolves once everything applied so far is committed and any compaction finished. */
 	async flush(): Promise<void> {
 		await this.loaded;
-		while (!this.idle && this.state === 'ready') {
+		while (!this.idle && (this.state === 'ready' || this.state === 'poisoned')) {
 			await this.#committer?.flush();
 			await this.#compacting;
 		}
@@ -176,6 +228,7 @@ export class Room {
 		const started = now();
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		try {
+			if (this.after) await this.after;
 			const loaded = await Promise.race([
 				storage.load(this.docName),
 				new Promise<never>((_, reject) => {
@@ -207,7 +260,7 @@ export class Room {
 					reconcile: async () => {
 						// Another writer appended to this document's log: merge its state, continue after it.
 						const latest = await storage.load(this.docName);
-						if (latest.state && this.#doc) Y.applyUpdate(this.#doc, latest.state, STORAGE_ORIGIN);
+						if (latest.state && this.#doc && this.state === 'ready') Y.applyUpdate(this.#doc, latest.state, STORAGE_ORIGIN);
 						logger.warn({ docName: this.docName, lastSeq: latest.lastSeq }, 'sync: log moved on; merged and retrying');
 						return latest.lastSeq;
 					}
@@ -232,21 +285,27 @@ export class Room {
 		}
 	}
 
+	/** Runs inside Yjs' transaction cleanup: it must never throw (that would wedge the doc). */
 	#onUpdate = (update: Uint8Array, origin: unknown): void => {
-		this.#step1 = null;
-		this.#step2.clear();
-		const author = origin === STORAGE_ORIGIN ? null : (origin as Author);
-		this.broadcast(encodeUpdate(update), author && this.connections.has(author as Connection) ? (author as Connection) : null);
-		if (!author) return;
-		this.ctx.counters.updatesTotal++;
-		this.#sinceCompact.count++;
-		this.#sinceCompact.bytes += update.length;
-		this.#committer!.enqueue({
-			update,
-			userId: author.userId,
-			connectionId: author.connectionId,
-			receivedAt: this.ctx.now()
-		});
+		try {
+			this.#step1 = null;
+			this.#step2.clear();
+			const author = origin === STORAGE_ORIGIN ? null : (origin as Author);
+			if (author) {
+				this.ctx.counters.updatesTotal++;
+				this.#sinceCompact.count++;
+				this.#sinceCompact.bytes += update.length;
+				this.#committer!.enqueue({
+					update,
+					userId: author.userId,
+					connectionId: author.connectionId,
+					receivedAt: this.ctx.now()
+				});
+			}
+			this.broadcast(encodeUpdate(update), author && this.connections.has(author as Connection) ? (author as Connection) : null);
+		} catch (err) {
+			this.poison(err);
+		}
 	};
 
 	#committed(info: CommitInfo): void {
@@ -283,8 +342,13 @@ export class Room {
 		if (this.#sinceCompact.count < options.compactEvery && this.#sinceCompact.bytes < options.compactBytes) return;
 		const saved = this.#sinceCompact;
 		this.#sinceCompact = { count: 0, bytes: 0 };
-		const clean = committer.pendingCount === 0 && !doc.store.pendingStructs && !doc.store.pendingDs;
-		const fast = clean ? { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) } : null;
+		const clean = this.state === 'ready' && committer.pendingCount === 0 && !doc.store.pendingStructs && !doc.store.pendingDs;
+		let fast: { uptoSeq: number; state: Uint8Array } | null = null;
+		try {
+			if (clean) fast = { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) };
+		} catch {
+			fast = null; // fall back to rebuilding from storage
+		}
 		const started = now();
 		this.#compacting = (async () => {
 			try {

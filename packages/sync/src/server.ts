@@ -61,6 +61,8 @@ const noopHandle: SyncConnectionHandle = { receive() {}, closed() {} };
 
 export class SyncServer {
 	#rooms = new Map<string, Room>();
+	/** Poisoned rooms still committing their good updates; their successor loads after this. */
+	#resets = new Map<string, Promise<void>>();
 	#unloadTimers = new Map<Room, ReturnType<typeof setTimeout>>();
 	#events = new TypedEmitter<SyncEvents>();
 	#ctx: EngineContext;
@@ -210,20 +212,41 @@ export class SyncServer {
 			this.#cancelUnload(existing); // SPEC [U2]: a connect during the grace period reuses the room
 			return existing;
 		}
-		const room: Room = new Room(docName, this.#ctx, {
-			empty: (r) => this.#scheduleUnload(r),
-			loadFailed: (r) => {
-				// SPEC [L2]: the room is not kept; the next connect retries the load.
-				this.#cancelUnload(r);
-				if (this.#rooms.get(r.docName) === r) this.#rooms.delete(r.docName);
-			}
-		});
+		const room: Room = new Room(
+			docName,
+			this.#ctx,
+			{
+				empty: (r) => this.#scheduleUnload(r),
+				loadFailed: (r) => {
+					// SPEC [L2]: the room is not kept; the next connect retries the load.
+					this.#cancelUnload(r);
+					if (this.#rooms.get(r.docName) === r) this.#rooms.delete(r.docName);
+				},
+				poisoned: (r) => this.#reset(r)
+			},
+			this.#resets.get(docName)
+		);
 		this.#rooms.set(docName, room);
 		return room;
 	}
 
+	/**
+	 * SPEC [B2]: drop a poisoned room. Its connections reconnect (retryable close) and find a fresh room
+	 * that loads from storage once the poisoned one has committed every good update it accepted.
+	 */
+	#reset(room: Room): void {
+		this.#cancelUnload(room);
+		if (this.#rooms.get(room.docName) === room) this.#rooms.delete(room.docName);
+		for (const c of [...room.connections]) c.close(CloseCodes.ServerRestart);
+		const done = room.flush().finally(() => {
+			room.destroy();
+			if (this.#resets.get(room.docName) === done) this.#resets.delete(room.docName);
+		});
+		this.#resets.set(room.docName, done);
+	}
+
 	#scheduleUnload(room: Room): void {
-		if (this.#shutdown || room.state === 'failed' || room.state === 'destroyed') return;
+		if (this.#shutdown || (room.state !== 'ready' && room.state !== 'loading')) return;
 		this.#cancelUnload(room);
 		this.#unloadTimers.set(
 			room,
@@ -258,7 +281,7 @@ export class SyncServer {
 		}
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const timedOut = await Promise.race([
-			Promise.all(rooms.map((r) => r.flush())).then(() => false),
+			Promise.all([...rooms.map((r) => r.flush()), ...this.#resets.values()]).then(() => false),
 			new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.#ctx.options.shutdownTimeoutMs)))
 		]);
 		clearTimeout(timer);
