@@ -1,8 +1,7 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { svelteTesting } from '@testing-library/svelte/vite';
-import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vite';
 
 /** Workspace packages that the SSR build must import at runtime instead of bundling. */
 const SERVER_EXTERNAL = ['@teixit/core', '@teixit/db'];
@@ -35,9 +34,5 @@ export default defineConfig({
 		}),
 		svelteTesting()
 	],
-	ssr: { external: SERVER_EXTERNAL },
-	test: {
-		environment: 'jsdom',
-		include: ['test/**/*.test.ts']
-	}
+	ssr: { external: SERVER_EXTERNAL }
 });

@@ -48,7 +48,8 @@ const handleLocale: Handle = ({ event, resolve }) => {
 const handleHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'no-referrer');
+	// 'same-origin', not 'no-referrer': browsers send `Origin: null` on form posts under no-referrer, which fails CSRF checks.
+	response.headers.set('Referrer-Policy', 'same-origin');
 	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
 	return response;
 };

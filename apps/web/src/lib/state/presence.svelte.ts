@@ -35,6 +35,8 @@ export class Presence {
 		this.#subscribe();
 		const selfId = this.#awareness.clientID;
 		const selfUser = this.#awareness.getLocalState()?.user;
+		// A throwaway index for this computation, not reactive state.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const byUser = new Map<string, Person>();
 		for (const [clientId, state] of this.#awareness.getStates()) {
 			const user = (state as { user?: unknown }).user;

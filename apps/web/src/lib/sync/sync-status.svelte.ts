@@ -42,6 +42,8 @@ export class SyncStatus {
 	#stopped = $state<StopReason | null>(null);
 	#pending = $state.raw<PendingChange[]>([]);
 
+	// Not reactive on purpose: the UI reads `#pending`, which every acknowledgement re-settles.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#durable = new Map<number, number>();
 	#epoch = 0;
 	#acksThisEpoch = 0;
