@@ -10,7 +10,10 @@ export interface PendingUpdate extends StorageEntry {
 
 export interface CommitInfo {
 	firstSeq: number;
+	/** Rows written (one per author per batch). */
 	count: number;
+	/** Client updates those rows hold. */
+	updates: number;
 	bytes: number;
 	ms: number;
 	/** State vector of the in-memory doc when the batch was cut: what is durable now. */
@@ -120,6 +123,7 @@ export class GroupCommitter {
 				this.#notifyCommitted({
 					firstSeq,
 					count: entries.length,
+					updates: batch.length,
 					bytes: entries.reduce((n, e) => n + e.update.length, 0),
 					ms: this.opts.now() - started,
 					stateVector,

@@ -6,8 +6,8 @@ export interface SyncEvents {
 	load: { docName: string; ms: number; bytes: number; lastSeq: number };
 	/** A document was removed from memory. */
 	unload: { docName: string };
-	/** A batch was committed: `count` rows from `firstSeq`. */
-	commit: { docName: string; count: number; bytes: number; firstSeq: number; ms: number };
+	/** A batch was committed: `count` rows from `firstSeq`, holding `updates` client updates. */
+	commit: { docName: string; count: number; updates: number; bytes: number; firstSeq: number; ms: number };
 	/** Durable acks were sent; `ms` = oldest update in the batch received -> ack sent. */
 	ack: { docName: string; ms: number; connections: number };
 	/** A snapshot was written. */

@@ -312,7 +312,14 @@ export class Room {
 		const { counters, events, now } = this.ctx;
 		counters.commitsTotal++;
 		this.#durableStateVector = info.stateVector;
-		events.emit('commit', { docName: this.docName, count: info.count, bytes: info.bytes, firstSeq: info.firstSeq, ms: info.ms });
+		events.emit('commit', {
+			docName: this.docName,
+			count: info.count,
+			updates: info.updates,
+			bytes: info.bytes,
+			firstSeq: info.firstSeq,
+			ms: info.ms
+		});
 		const ack = encodeDurableStateVector(info.stateVector);
 		let acked = 0;
 		for (const c of this.connections) {

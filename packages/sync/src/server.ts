@@ -144,7 +144,8 @@ export class SyncServer {
 	/** Resolves once every update applied so far (to one document, or all) is committed. */
 	async flush(docName?: string): Promise<void> {
 		const rooms = docName === undefined ? [...this.#rooms.values()] : [this.#rooms.get(docName)].filter((r) => r !== undefined);
-		await Promise.all(rooms.map((r) => r.flush()));
+		const resets = docName === undefined ? [...this.#resets.values()] : [this.#resets.get(docName)].filter((p) => p !== undefined);
+		await Promise.all([...rooms.map((r) => r.flush()), ...resets]);
 	}
 
 	/**

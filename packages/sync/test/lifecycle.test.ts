@@ -50,16 +50,25 @@ describe('lifecycle', () => {
 	});
 
 	it('[U2] a connect during the grace period reuses the loaded room', async () => {
-		const { storage, server } = setup({ unloadGraceMs: 60_000 });
+		const { storage, server } = setup({ unloadGraceMs: 40 });
 		const name = docName();
+		const unloads: string[] = [];
+		server.on('unload', (e) => unloads.push(e.docName));
 		const a = new TestClient(server, { docName: name });
 		a.doc.getText('t').insert(0, 'warm');
 		await settle([a]);
+		const doc = server.getDoc(name);
 		a.close();
 		await sleep(5);
 		const b = new TestClient(server, { docName: name });
 		await settle([b]);
 		expect(b.text()).toBe('warm');
+		await sleep(80); // well past the grace period: b keeps the room alive
+		expect(unloads).toEqual([]);
+		expect(server.getDoc(name)).toBe(doc);
+		b.doc.getText('t').insert(0, 'still ');
+		await server.flush();
+		expect(server.getDoc(name)!.getText('t').toString()).toBe('still warm');
 		expect(storage.loads).toBe(1);
 		await server.shutdown();
 	});
