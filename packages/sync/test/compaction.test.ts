@@ -3,7 +3,7 @@ import { MemoryStorage, SyncServer } from '../src/index.ts';
 import { ControlledStorage, TestClient, docName, settle, silentLogger, textOf, until } from './helpers.ts';
 
 describe('compaction', () => {
-	it('[C1] writes a snapshot every compactEvery updates, keeps every log row, and load equals live state', async () => {
+	it('[C1] [C3] writes a snapshot every compactEvery updates, keeps every log row, and load equals live state', async () => {
 		const memory = new MemoryStorage();
 		const storage = new ControlledStorage(memory);
 		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 5 });

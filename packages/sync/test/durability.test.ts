@@ -119,6 +119,25 @@ describe('durability', () => {
 		await server.shutdown();
 	});
 
+	it('[D7] known gap: a delete-only change does not advance the durable state vector', async () => {
+		const { server } = setup();
+		const name = docName();
+		const c = new TestClient(server, { docName: name, acks: true });
+		await settle([c]);
+		c.doc.getText('t').insert(0, 'abc');
+		await server.flush();
+		await settle([c]);
+		const before = c.durable!;
+		const count = c.durableCount;
+		c.doc.getText('t').delete(0, 3);
+		await server.flush();
+		await settle([c]);
+		expect(c.durableCount).toBe(count + 1); // the commit is acknowledged...
+		expect(c.durable).toEqual(before); // ...but the state vector cannot show it
+		expect(server.getDoc(name)!.getText('t').toString()).toBe('');
+		await server.shutdown();
+	});
+
 	it('[D6] another writer moved the log on: merge its state, commit after it, lose nothing', async () => {
 		const memory = new MemoryStorage();
 		const one = new SyncServer({ storage: memory, logger: silentLogger, commitDelayMs: 0, retryBaseMs: 1 });

@@ -54,7 +54,7 @@ function contract(label: string, make: () => Promise<Backend>) {
 			expect(await backend.storage.load(docName())).toEqual({ state: null, lastSeq: 0 });
 		});
 
-		it('[S2] append then load returns the merge of all rows and the last seq', async () => {
+		it('[S2] [S6] append then load returns the merge of all rows and the last seq', async () => {
 			const name = docName();
 			const one = textUpdate('hello');
 			const two = textUpdate(' world', one.doc);

@@ -95,7 +95,7 @@ afterEach(() => {
 });
 
 describe('stock y-websocket client', () => {
-	it('[W1] syncs text and presence between two providers and persists the result', async () => {
+	it('[W1] [W4] syncs text and presence between two providers and persists the result', async () => {
 		const errors = vi.spyOn(console, 'error');
 		const memory = new MemoryStorage();
 		const server = new SyncServer({ storage: memory, logger: silentLogger, commitDelayMs: 0, limits: { awarenessThrottleMs: 0 } });
