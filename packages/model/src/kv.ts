@@ -59,6 +59,15 @@ function scan(arr: Y.Array<unknown>): Slot[] {
 	return out;
 }
 
+/** The highest clock of `client` among the array's items, deleted ones included (-1 if none). */
+function latestClock(arr: Y.Array<unknown>, client: number): number {
+	let max = -1;
+	for (let item = arr._start; item !== null; item = item.right) {
+		if (item.id.client === client) max = Math.max(max, item.id.clock + item.length - 1);
+	}
+	return max;
+}
+
 function winners(slots: readonly Slot[]): Map<string, Slot> {
 	const w = new Map<string, Slot>();
 	for (const s of slots) {
@@ -134,9 +143,12 @@ export function kvWrite(
 			for (const s of existing) deletes.push(s.index);
 			if (v !== undefined) inserts.push({ k, v: toPlain(v), t });
 		}
-		// This client's latest live entry: inserting right after it keeps our entries a chain.
+		// Insert right after this client's latest entry, so that our entries form one chain. If that entry
+		// was deleted by another writer (it can't be addressed by index any more), start a new chain at the
+		// end rather than splitting ours in the middle.
 		let anchor: Slot | undefined;
 		for (const s of slots) if (s.client === doc.clientID && (!anchor || s.clock > anchor.clock)) anchor = s;
+		if (anchor && anchor.clock < latestClock(arr, doc.clientID)) anchor = undefined;
 		if (inserts.length) {
 			if (anchor) arr.insert(anchor.index + 1, inserts);
 			else arr.push(inserts);
