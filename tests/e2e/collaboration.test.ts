@@ -139,6 +139,27 @@ describe('Teixit in the browser', () => {
 		await poll(() => notesText(member)).toContain('(sense xarxa)');
 	});
 
+	it('works by keyboard only: skip link, into the editor, type, Esc out', async () => {
+		await facilitator.goto(workspaceUrl);
+		await editor(facilitator).waitFor();
+		await facilitator.keyboard.press('Tab');
+		expect(await facilitator.evaluate(() => document.activeElement?.textContent)).toBe('Salta al contingut');
+		const outline = await facilitator.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+		expect(outline).not.toBe('none');
+		await facilitator.keyboard.press('Enter');
+		expect(await facilitator.evaluate(() => document.activeElement?.id)).toBe('main');
+
+		const inEditor = () => facilitator.evaluate(() => !!document.activeElement?.closest('.ProseMirror'));
+		for (let i = 0; i < 20 && !(await inEditor()); i++) await facilitator.keyboard.press('Tab');
+		expect(await inEditor()).toBe(true);
+		await facilitator.keyboard.press('Control+End');
+		await facilitator.keyboard.type(' [teclat]');
+		await poll(() => notesText(member)).toContain('[teclat]');
+		await facilitator.keyboard.press('Escape');
+		await facilitator.keyboard.press('Tab');
+		expect(await inEditor()).toBe(false);
+	});
+
 	it('an observer (guest, English browser) sees the text but cannot type', async () => {
 		const p = await newPerson(e2e.browser, { locale: 'en-GB' });
 		observer = p.page;
