@@ -8,10 +8,11 @@ export const messageAuth = 2;
 export const messageQueryAwareness = 3;
 
 /**
- * Durable acknowledgement (server -> client): payload is a Yjs state vector (varUint8Array) of what
- * the server has committed to the database for this document. A client's change is "saved" when the
- * durable state vector covers the clock of its own client id. Sent after every commit that changed
- * the durable state, and once right after the initial sync.
+ * Durable acknowledgement (server -> client): a Yjs state vector (varUint8Array) of what the server has
+ * committed for this document, then a varUint: how many of this connection's update-bearing frames
+ * (sync step 2 / update) are committed. A local change is "saved" when the frame that carried it is
+ * counted and the state vector covers its clock (deletions do not move the state vector: SPEC [D7]).
+ * Sent after every commit, and once right after the initial sync.
  */
 export const messageDurableStateVector = 100;
 

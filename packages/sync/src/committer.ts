@@ -6,6 +6,8 @@ import { SeqConflictError, type DocStorage, type StorageEntry } from './storage/
 
 export interface PendingUpdate extends StorageEntry {
 	receivedAt: number;
+	/** Position in the room's enqueue order; batches commit in this order (SPEC [D7]). */
+	ticket: number;
 }
 
 export interface CommitInfo {
@@ -19,6 +21,8 @@ export interface CommitInfo {
 	/** State vector of the in-memory doc when the batch was cut: what is durable now. */
 	stateVector: Uint8Array;
 	oldestReceivedAt: number;
+	/** Highest ticket in the batch: every update enqueued up to it is committed. */
+	lastTicket: number;
 }
 
 export interface CommitterHooks {
@@ -127,7 +131,8 @@ export class GroupCommitter {
 					bytes: entries.reduce((n, e) => n + e.update.length, 0),
 					ms: this.opts.now() - started,
 					stateVector,
-					oldestReceivedAt: batch.reduce((m, b) => Math.min(m, b.receivedAt), Infinity)
+					oldestReceivedAt: batch.reduce((m, b) => Math.min(m, b.receivedAt), Infinity),
+					lastTicket: batch.reduce((m, b) => Math.max(m, b.ticket), 0)
 				});
 			} else {
 				this.#pending = batch.concat(this.#pending);

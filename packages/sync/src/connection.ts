@@ -30,6 +30,10 @@ export class Connection implements Author {
 	#messages: TokenBucket;
 	#bytes: TokenBucket;
 	#initialAckSent = false;
+	/** Update-bearing frames (step 2 / update) received, and for each the room ticket that covers it. */
+	#framesReceived = 0;
+	#framesCommitted = 0;
+	#marks: { frame: number; ticket: number }[] = [];
 
 	constructor(
 		private readonly room: Room,
@@ -164,11 +168,18 @@ export class Connection implements Author {
 					this.send(reply);
 					if (this.acks && !this.#initialAckSent) {
 						this.#initialAckSent = true; // SPEC [D4]
-						this.send(encodeDurableStateVector(this.room.durableStateVector));
+						this.sendDurableAck();
 					}
 				} else if (sub === syncStep2 || sub === syncUpdate) {
+					const frame = ++this.#framesReceived;
+					// A refused frame is never committed, so it is never acknowledged ([A1], [D7]).
 					if (this.access === 'read') return this.#refuse(payload);
 					this.room.apply(payload, this);
+					// Covered once everything enqueued so far (this frame's changes, or the pending ones it
+					// duplicates) is committed; at once when nothing is pending and the frame carried something
+					// (an empty step 2 waits for the next ack: it holds no change to confirm).
+					this.#marks.push({ frame, ticket: this.room.enqueuedTicket });
+					if (this.acks && this.room.enqueuedTicket <= this.room.committedTicket && !isEmptyUpdate(payload)) this.sendDurableAck();
 				} else {
 					throw new BadMessageError(`unknown sync message ${sub}`);
 				}
@@ -191,6 +202,13 @@ export class Connection implements Author {
 			default:
 				throw new BadMessageError(`unknown message type ${type}`);
 		}
+	}
+
+	/** [D1]/[D7]: the durable state vector plus how many of this connection's update frames are committed. */
+	sendDurableAck(): void {
+		const committed = this.room.committedTicket;
+		while (this.#marks.length > 0 && this.#marks[0]!.ticket <= committed) this.#framesCommitted = this.#marks.shift()!.frame;
+		this.send(encodeDurableStateVector(this.room.durableStateVector, this.#framesCommitted));
 	}
 
 	/** SPEC [A1]: a read-only connection has no write path. Ignored, counted, never applied. */

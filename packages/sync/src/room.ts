@@ -6,7 +6,7 @@ import { AwarenessRelay } from './awareness.ts';
 import { GroupCommitter, type CommitInfo } from './committer.ts';
 import type { EngineContext } from './context.ts';
 import type { Connection } from './connection.ts';
-import { encodeAwareness, encodeDurableStateVector, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './wire.ts';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './wire.ts';
 
 /** Transaction origin for state that came from storage: never re-persisted. */
 export const STORAGE_ORIGIN = Symbol('storage');
@@ -59,6 +59,9 @@ export class Room {
 	#doc: Y.Doc | null = null;
 	#committer: GroupCommitter | null = null;
 	#durableStateVector: Uint8Array = new Uint8Array([0]);
+	/** Tickets of enqueued and of committed updates (SPEC [D7]). */
+	#enqueuedTicket = 0;
+	#committedTicket = 0;
 	#step1: Uint8Array | null = null;
 	#step2 = new Map<string, Uint8Array>();
 	#sinceCompact = { count: 0, bytes: 0 };
@@ -105,6 +108,16 @@ export class Room {
 	}
 
 	/** State vector of what is committed to storage (payload of messageDurableStateVector). */
+	/** Ticket of the latest update handed to the committer. */
+	get enqueuedTicket(): number {
+		return this.#enqueuedTicket;
+	}
+
+	/** Every update with a ticket up to this one is committed. */
+	get committedTicket(): number {
+		return this.#committedTicket;
+	}
+
 	get durableStateVector(): Uint8Array {
 		return this.#durableStateVector;
 	}
@@ -299,7 +312,8 @@ export class Room {
 					update,
 					userId: author.userId,
 					connectionId: author.connectionId,
-					receivedAt: this.ctx.now()
+					receivedAt: this.ctx.now(),
+					ticket: ++this.#enqueuedTicket
 				});
 			}
 			this.broadcast(encodeUpdate(update), author && this.connections.has(author as Connection) ? (author as Connection) : null);
@@ -312,6 +326,7 @@ export class Room {
 		const { counters, events, now } = this.ctx;
 		counters.commitsTotal++;
 		this.#durableStateVector = info.stateVector;
+		this.#committedTicket = Math.max(this.#committedTicket, info.lastTicket);
 		events.emit('commit', {
 			docName: this.docName,
 			count: info.count,
@@ -320,11 +335,10 @@ export class Room {
 			firstSeq: info.firstSeq,
 			ms: info.ms
 		});
-		const ack = encodeDurableStateVector(info.stateVector);
 		let acked = 0;
 		for (const c of this.connections) {
 			if (c.acks && c.started) {
-				c.send(ack);
+				c.sendDurableAck();
 				acked++;
 			}
 		}

@@ -18,5 +18,10 @@ export const encodeSyncStep1 = (stateVector: Uint8Array) => frame(messageSync, s
 export const encodeSyncStep2 = (update: Uint8Array) => frame(messageSync, syncStep2, update);
 export const encodeUpdate = (update: Uint8Array) => frame(messageSync, syncUpdate, update);
 export const encodeAwareness = (awarenessUpdate: Uint8Array) => frame(messageAwareness, null, awarenessUpdate);
-export const encodeDurableStateVector = (stateVector: Uint8Array) =>
-	frame(messageDurableStateVector, null, stateVector);
+/** [D1]/[D7]: the committed state vector, then how many of this connection's update frames are committed. */
+export const encodeDurableStateVector = (stateVector: Uint8Array, committedFrames: number) =>
+	encoding.encode((enc) => {
+		encoding.writeVarUint(enc, messageDurableStateVector);
+		encoding.writeVarUint8Array(enc, stateVector);
+		encoding.writeVarUint(enc, committedFrames);
+	});

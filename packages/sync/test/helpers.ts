@@ -102,6 +102,9 @@ export class TestClient {
 	synced = false;
 	durable: Uint8Array | null = null;
 	durableCount = 0;
+	/** Update-bearing frames (step 2 / update) this client sent, and how many the server says are committed. */
+	framesSent = 0;
+	framesCommitted = 0;
 	#read = 0;
 	#autoSend: boolean;
 
@@ -147,6 +150,7 @@ export class TestClient {
 
 	send(msg: Uint8Array): void {
 		if (this.socket.closedWith) return;
+		if (msg[0] === messageSync && (msg[1] === syncProtocol.messageYjsSyncStep2 || msg[1] === syncProtocol.messageYjsUpdate)) this.framesSent++;
 		if (this.#autoSend) this.handle.receive(msg);
 		else this.outbox.push(msg);
 	}
@@ -224,6 +228,7 @@ export class TestClient {
 				break;
 			case messageDurableStateVector:
 				this.durable = decoding.readVarUint8Array(dec);
+				this.framesCommitted = decoding.readVarUint(dec);
 				this.durableCount++;
 				break;
 			default:

@@ -5,7 +5,7 @@ import type { Metrics } from '../plugins/metrics.ts';
 export function wireSyncMetrics(sync: SyncServer, metrics: Metrics) {
 	metrics.syncSource = sync;
 	sync.on('commit', (e) => {
-		metrics.updates.inc(e.count);
+		metrics.updates.inc(e.updates);
 		metrics.commits.inc();
 		metrics.commitSeconds.observe(e.ms / 1000);
 	});
