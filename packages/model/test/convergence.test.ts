@@ -127,7 +127,9 @@ function workspaceEdit(gen: prng.PRNG, doc: Y.Doc, now: number) {
 			return;
 		}
 		case 1:
-			if (runs.length) prng.bool(gen) ? closeRun(doc, { id: prng.oneOf(gen, runs).id, at: now }) : renameRun(doc, { id: prng.oneOf(gen, runs).id, label: prng.word(gen, 1, 6) });
+			if (runs.length === 0) return;
+			if (prng.bool(gen)) closeRun(doc, { id: prng.oneOf(gen, runs).id, at: now });
+			else renameRun(doc, { id: prng.oneOf(gen, runs).id, label: prng.word(gen, 1, 6) });
 			return;
 		case 2:
 		case 3: {
