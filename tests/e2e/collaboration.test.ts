@@ -238,6 +238,8 @@ describe('Teixit in the browser', () => {
 		await facilitator.locator('li.member', { hasText: MEMBER.name }).getByRole('button', { name: `Treu ${MEMBER.name}` }).click();
 		await poll(() => syncPhase(member)).toBe('stopped');
 		expect(await member.locator('.sync [role=status]').innerText()).toContain('Ja no tens accés');
+		// Edits could never be saved any more: the editor turns read-only.
+		await poll(() => editor(member).getAttribute('contenteditable')).toBe('false');
 		await shoot(member, '09-access-revoked');
 
 		const res = await member.reload();
