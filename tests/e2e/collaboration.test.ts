@@ -69,7 +69,16 @@ describe('Teixit in the browser', () => {
 		expect(await facilitator.locator('#create-hours').inputValue()).toBe('90');
 		expect((await shoot(facilitator, '02-home')).horizontalOverflow).toBe(0);
 
+		// A wrong end date: a localised error tied to the field, and focus moves to it.
 		await facilitator.getByLabel('Nom de la cooperativa').fill(COOP);
+		await facilitator.locator('#create-end').fill('2020-01-01');
+		await facilitator.getByRole('button', { name: 'Crea el projecte' }).click();
+		await poll(() => facilitator.evaluate(() => document.activeElement?.id)).toBe('create-end');
+		expect(await facilitator.locator('#create-end').getAttribute('aria-invalid')).toBe('true');
+		expect(await facilitator.locator('#create-end').getAttribute('aria-describedby')).toBe('create-end-error');
+		expect(await facilitator.locator('#create-end-error').innerText()).toContain("posterior a la d'inici");
+
+		await facilitator.locator('#create-end').fill(end);
 		await facilitator.getByRole('button', { name: 'Crea el projecte' }).click();
 		await facilitator.waitForURL(/\/e\/[a-z0-9]+$/);
 		workspaceUrl = facilitator.url();

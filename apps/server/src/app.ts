@@ -20,6 +20,7 @@ import authRoutes from './routes/api/auth.ts';
 import engagementRoutes from './routes/api/engagements.ts';
 import syncRoutes from './routes/sync.ts';
 import { wireSyncMetrics } from './sync/metrics.ts';
+import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
 
 export interface BuildOptions {
 	config: Config;
@@ -57,6 +58,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	}
 
 	const sync = new SyncServer({ storage: new DrizzleStorage(database.db), logger: app.log, limits: opts.syncLimits, unloadGraceMs: opts.unloadGraceMs });
+
+	const publisher = new DiagnosisPublisher(sync, core, app.log);
+	app.addHook('preClose', async () => publisher.stop());
 
 	await app.register(corePlugin, { core, database });
 	await app.register(errorsPlugin);

@@ -194,6 +194,12 @@ export function createEngagements(db: Db, audit: Audit, events: CoreEventBus) {
 			return role ? accessFor(role, userId, ref) : null;
 		},
 
+		/** Every member with a role, for server-side processes (no actor: never expose to a request). */
+		async rolesOf(engagementId: string): Promise<{ userId: string; role: Role }[]> {
+			const rows = await db.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(eq(memberships.engagementId, engagementId));
+			return rows.map((r) => ({ userId: r.userId, role: r.role as Role }));
+		},
+
 		async byIds(ids: string[]) {
 			if (ids.length === 0) return [];
 			return (await db.select().from(engagements).where(inArray(engagements.id, ids))).map(toEngagement);

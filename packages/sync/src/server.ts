@@ -174,6 +174,20 @@ export class SyncServer {
 		}
 	}
 
+	/** Reads a document (loading it if needed, like a connection would) without changing it. */
+	async read<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
+		if (this.#shutdown) throw new Error('sync server is shutting down');
+		const room = this.#room(docName);
+		room.holds++;
+		try {
+			await room.loaded;
+			if (!room.ready || !room.doc) throw new Error(`document ${docName} could not be loaded`);
+			return fn(room.doc);
+		} finally {
+			room.release();
+		}
+	}
+
 	stats(): SyncStats {
 		let connections = 0;
 		let pendingUpdates = 0;
