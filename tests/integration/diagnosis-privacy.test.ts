@@ -52,7 +52,7 @@ describe('participatory diagnosis: privacy of individual scores', () => {
 		createRun(ws.doc, { id: 'T0', label: 'T0', template: DEFAULT_TEMPLATE, startedAt: Date.now() });
 		startRun(fac.doc, { runId: 'T0', at: Date.now(), by: cast.ids.facilitator });
 
-		const scores = [1, 2, 5];
+		const scores = [1, 2, 5] as const;
 		for (const [i, m] of members.entries()) {
 			const mine = open(t.wsUrl, privateDocName(E, m.id), { cookie: m.api.cookie });
 			await synced(mine);
