@@ -1,0 +1,64 @@
+// Scenario parameters: the default run (about 10 minutes on 2 cores) and --quick (about 1 minute, a
+// smoke run: same code paths, smaller numbers, one round). Command-line flags override a few.
+import type { TargetName } from './servers/types.ts';
+import { TARGET_NAMES } from './servers/types.ts';
+import type { FanoutParams } from './scenarios/fanout.ts';
+import type { PresenceParams } from './scenarios/presence.ts';
+import type { JoinStormParams } from './scenarios/joinstorm.ts';
+import type { ConnectionsParams } from './scenarios/connections.ts';
+import type { ColdLoadParams } from './scenarios/coldload.ts';
+
+export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchConfig {
+	quick: boolean;
+	rounds: number;
+	targets: TargetName[];
+	scenarios: ScenarioName[];
+	/** Client source addresses 127.0.0.1..n (per-IP connection limits see many users, as in production). */
+	addressSpread: number;
+	outDir: string;
+	/** Before each scenario, wait up to this long for other processes to stop using the CPU. */
+	quietWaitMs: number;
+	fanout: FanoutParams;
+	workshop: FanoutParams;
+	presence: PresenceParams;
+	presenceCpu: PresenceParams;
+	joinStorm: JoinStormParams;
+	connections: ConnectionsParams;
+	coldLoad: ColdLoadParams;
+}
+
+export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
+	return {
+		quick,
+		rounds: quick ? 1 : 3,
+		targets: [...TARGET_NAMES],
+		scenarios: [...SCENARIOS],
+		addressSpread: 16,
+		quietWaitMs: quick ? 0 : 10_000,
+		fanout: quick
+			? { label: 'fanout', rooms: 5, clientsPerRoom: 10, rates: [5, 20], stepSeconds: 1.5, p99LimitMs: 100, stopAfterFail: false, drainMaxMs: 3000 }
+			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40], stepSeconds: 4, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 8000 },
+		workshop: quick
+			? { label: 'workshop', rooms: 1, clientsPerRoom: 21, rates: [1], stepSeconds: 2, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 3000 }
+			: { label: 'workshop', rooms: 1, clientsPerRoom: 51, rates: [1], stepSeconds: 8, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 5000 },
+		presence: quick ? { label: 'presence', rooms: 3, clientsPerRoom: 30, hz: 10, seconds: 1.5 } : { label: 'presence', rooms: 10, clientsPerRoom: 30, hz: 10, seconds: 4 },
+		presenceCpu: quick ? { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 1.5 } : { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 4 },
+		joinStorm: quick ? { docBytes: 250_000, clients: 30 } : { docBytes: 1_000_000, clients: 100 },
+		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 3000 },
+		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 }
+	};
+}
+
+export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARGET_NAMES.join(',')}] [--scenarios ${SCENARIOS.join(',')}] [--out DIR]
+
+  --quick       about one minute: smaller scenarios, one round (a smoke run)
+  --rounds N    rounds per target (default 3; target order rotates each round; medians are reported)
+  --targets     comma-separated subset of servers
+  --scenarios   comma-separated subset of scenarios
+  --out DIR     where the JSON goes (default bench/results)
+
+Environment: DATABASE_URL (optional) runs Teixit on a fresh PostgreSQL database created from it (and
+dropped afterwards) instead of embedded PGlite.`;

@@ -1,0 +1,82 @@
+// Idle connections: the server's RSS (VmRSS of its process tree, from /proc) before and after N synced,
+// idle connections spread over a few rooms; reported per connection. The rooms are opened first by one
+// client each, and a warm-up batch connects and leaves, so the delta is the connections, not the
+// documents or first-use code paths. RSS is the median of several samples. When the server exposes
+// its heap (Teixit's /metrics), the heap delta per connection is reported too. Checks none was dropped.
+import { connectAll, type ProtocolClient } from '../loadgen/client.ts';
+import { Window, sleep, treeRssMB, type WindowReport } from '../loadgen/monitor.ts';
+import { median, round } from '../loadgen/stats.ts';
+import { closeAll, makeClient, serverCloses, type RunContext } from './common.ts';
+
+export interface ConnectionsParams {
+	connections: number;
+	rooms: number;
+	settleMs: number;
+}
+
+export interface ConnectionsResult {
+	params: ConnectionsParams;
+	connectMs: number;
+	rssBeforeMB: number;
+	rssAfterMB: number;
+	mbPerConnection: number;
+	/** V8 heap used delta per connection, from the server's /metrics (Teixit only). */
+	heapMbPerConnection: number | null;
+	/** Server CPU while the connections sit idle. */
+	idleWindow: WindowReport;
+	dropped: number;
+	serverCloses: Record<string, number>;
+}
+
+async function sampleRss(pid: number, n = 5, everyMs = 200): Promise<number> {
+	const v: number[] = [];
+	for (let i = 0; i < n; i++) {
+		v.push(treeRssMB(pid));
+		await sleep(everyMs);
+	}
+	return median(v);
+}
+
+export async function connections(ctx: RunContext, p: ConnectionsParams): Promise<ConnectionsResult> {
+	const pid = ctx.target.pid();
+	if (!pid) throw new Error('connections: server pid unknown');
+	const rooms = await ctx.target.rooms(p.rooms, 'idle');
+	const warm = rooms.map((room) => makeClient(ctx, room, {}));
+	await connectAll(warm, 10);
+	await Promise.all(warm.map((c) => c.whenSynced()));
+	const warmup = Array.from({ length: Math.min(100, Math.ceil(p.connections / 3)) }, (_, i) => makeClient(ctx, rooms[i % rooms.length]!, {}));
+	await connectAll(warmup, 50);
+	await Promise.all(warmup.map((c) => c.whenSynced(60_000)));
+	await Promise.all(warmup.map((c) => c.closeGracefully()));
+	await sleep(1500);
+	const heapBefore = (await ctx.target.serverMetrics?.().catch(() => undefined))?.heapUsedMB;
+	const rssBeforeMB = await sampleRss(pid, 8);
+
+	const clients: ProtocolClient[] = Array.from({ length: p.connections }, (_, i) => makeClient(ctx, rooms[i % rooms.length]!, {}));
+	const t0 = performance.now();
+	await connectAll(clients, 50);
+	await Promise.all(clients.map((c) => c.whenSynced(60_000)));
+	const connectMs = performance.now() - t0;
+	const win = await Window.open(ctx.target);
+	await sleep(p.settleMs);
+	const idleWindow = await win.close();
+	const rssAfterMB = await sampleRss(pid, 8);
+	const heapAfter = (await ctx.target.serverMetrics?.().catch(() => undefined))?.heapUsedMB;
+	const dropped = clients.filter((c) => !c.open).length;
+	ctx.log(`connections: ${p.connections} idle: RSS ${rssBeforeMB.toFixed(1)} -> ${rssAfterMB.toFixed(1)} MB (${(((rssAfterMB - rssBeforeMB) / p.connections) * 1024).toFixed(1)} KB each), dropped ${dropped}`);
+	const closes = serverCloses(clients);
+	closeAll(clients);
+	closeAll(warm);
+	await sleep(200);
+	return {
+		params: p,
+		connectMs: round(connectMs, 0),
+		rssBeforeMB: round(rssBeforeMB, 1),
+		rssAfterMB: round(rssAfterMB, 1),
+		mbPerConnection: round((rssAfterMB - rssBeforeMB) / p.connections, 4),
+		heapMbPerConnection: heapBefore !== undefined && heapAfter !== undefined ? round((heapAfter - heapBefore) / p.connections, 4) : null,
+		idleWindow,
+		dropped,
+		serverCloses: closes
+	};
+}
