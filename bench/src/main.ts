@@ -173,6 +173,7 @@ async function main() {
 			record('cold-load', 'teixit', cold);
 		} catch (err) {
 			recordError('cold-load', 'teixit', err);
+			if (teixit instanceof TeixitTarget) log(`teixit log tail:\n${teixit.logTail(10)}`);
 		} finally {
 			await teixit.stop();
 		}

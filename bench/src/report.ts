@@ -92,6 +92,8 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 			const c = r as ColdLoadResult;
 			set('coldOpenMs', c.coldOpenMs);
 			set('smallColdMs', c.smallColdMs);
+			set('firstAfterRestartMs', c.firstAfterRestartMs);
+			if (c.commitsPerSec !== null) set('commitsPerSec', c.commitsPerSec);
 			set('warmOpenMs', c.warmOpenMs);
 			set('updatesPerSec', c.updatesPerSec);
 			set('lost', c.verify.missing);
@@ -233,8 +235,10 @@ export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presen
 			rows: [
 				{ label: 'cold open ms', key: 'coldOpenMs', budget: { text: '< 200 ms', check: lt(200) } },
 				{ label: 'small doc cold open ms (fixed cost)', key: 'smallColdMs' },
+				{ label: 'first doc after restart ms', key: 'firstAfterRestartMs' },
 				{ label: 'warm open ms', key: 'warmOpenMs' },
 				{ label: 'durable writes/s while building', key: 'updatesPerSec', digits: 0 },
+				{ label: 'commits/s while building (/metrics)', key: 'commitsPerSec', digits: 0 },
 				{ label: 'lost after restart', key: 'lost', digits: 0, budget: { text: '0', check: zero } }
 			]
 		}
