@@ -227,7 +227,21 @@ describe('Teixit in the browser', () => {
 		await poll(() => facilitator.locator('html').getAttribute('lang')).toBe('ca');
 	});
 
+	it('a signed-in person opens a link and joins with one click (keeping a higher role)', async () => {
+		const link = await createInvitation(facilitator, 'observer');
+		const tab = await facilitator.context().newPage();
+		await tab.goto(link);
+		expect(await tab.getByText(`Has iniciat la sessió com a ${ADMIN.name}.`).count()).toBe(1);
+		await tab.getByRole('button', { name: "Uneix-t'hi" }).click();
+		await tab.waitForURL(workspaceUrl);
+		await editor(tab).waitFor();
+		// An invitation never lowers a role: still a facilitator, still editable.
+		expect(await editor(tab).getAttribute('contenteditable')).toBe('true');
+		await tab.close();
+	});
+
 	it('a revoked invitation link answers 410 with a clear message', async () => {
+		await facilitator.reload();
 		const link = await createInvitation(facilitator, 'member');
 		const row = facilitator.locator('tr[data-status=active]').first();
 		await row.getByRole('button', { name: /^Revoca/ }).click();

@@ -43,6 +43,9 @@ const routes: RouteCase[] = [
 	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/invitations`, body: { role: 'facilitator' }, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
 	{ method: 'GET', path: () => `/api/v1/engagements/${eng()}/invitations`, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
 	{ method: 'DELETE', path: () => `/api/v1/engagements/${eng()}/invitations/whatever`, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
+	{ method: 'GET', path: () => `/api/v1/engagements/${eng()}/sessions`, expect: { anonymous: 401, outsider: 404 } },
+	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/sessions`, body: { type: 'diagnosis' }, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
+	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/sessions/none/end`, body: {}, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
 	{ method: 'POST', path: () => '/api/v1/invitations/accept', body: { token: 'forgedforgedforged' }, expect: { anonymous: 401, outsider: 410, observer: 410, member: 410 } }
 ];
 

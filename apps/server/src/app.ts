@@ -20,7 +20,16 @@ import authRoutes from './routes/api/auth.ts';
 import engagementRoutes from './routes/api/engagements.ts';
 import syncRoutes from './routes/sync.ts';
 import { wireSyncMetrics } from './sync/metrics.ts';
+import { PresenceLog } from './sync/presence.ts';
+import sessionRoutes from './routes/api/sessions.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
+
+declare module 'fastify' {
+	interface FastifyInstance {
+		sync: SyncServer;
+		presence: PresenceLog;
+	}
+}
 
 export interface BuildOptions {
 	config: Config;
@@ -59,6 +68,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
 	const sync = new SyncServer({ storage: new DrizzleStorage(database.db), logger: app.log, limits: opts.syncLimits, unloadGraceMs: opts.unloadGraceMs });
 
+	const presence = new PresenceLog();
+	app.decorate('sync', sync);
+	app.decorate('presence', presence);
 	const publisher = new DiagnosisPublisher(sync, core, app.log);
 	app.addHook('preClose', async () => publisher.stop());
 
@@ -96,12 +108,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 		api.register(rateLimit, { max: 600, timeWindow: '1 minute' });
 		await api.register(authRoutes);
 		await api.register(engagementRoutes);
+		await api.register(sessionRoutes);
 	}, { prefix: '/api/v1' });
 
 	// Replaces the plugin's default preClose (close every socket without a code): the engine flushes
 	// pending commits first, then closes each socket with the retryable ServerRestart code.
 	await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 }, preClose: () => sync.shutdown() });
-	await app.register(syncRoutes, { sync, connectionsPerSecondPerIp: opts.syncConnectionRate?.perSecond, connectionBurstPerIp: opts.syncConnectionRate?.burst });
+	await app.register(syncRoutes, { sync, presence, connectionsPerSecondPerIp: opts.syncConnectionRate?.perSecond, connectionBurstPerIp: opts.syncConnectionRate?.burst });
 	if (opts.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
 	return app;

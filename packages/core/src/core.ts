@@ -6,6 +6,7 @@ import { CoreEventBus } from './events.ts';
 import { createInvitations } from './invitations.ts';
 import { createSetup } from './setup.ts';
 import { createUsers } from './users.ts';
+import { createWorkshopSessions } from './workshop-sessions.ts';
 
 export interface CoreOptions {
 	db: Db;
@@ -24,6 +25,7 @@ export function createCore(opts: CoreOptions) {
 	const engagements = createEngagements(db, audit, events);
 	const invitations = createInvitations(db, { audit, auth, users, engagements, publicOrigin: opts.publicOrigin, now: opts.now });
 	const setup = createSetup(db, { users, auth });
-	return { db, events, audit, users, auth, engagements, invitations, setup };
+	const sessions = createWorkshopSessions(db, { audit, engagements, now: opts.now });
+	return { db, events, audit, users, auth, engagements, invitations, setup, sessions };
 }
 export type Core = ReturnType<typeof createCore>;

@@ -9,3 +9,4 @@ export type { IssuedSession, Session, ValidatedSession } from './auth.ts';
 export { SESSION_TTL_MS } from './auth.ts';
 export type { InvitationPreview } from './invitations.ts';
 export { plusTwelveMonths } from './engagements.ts';
+export { StartSessionInput, EndSessionInput, sessionTypes, modalities, hourBudget, quarterHours, type WorkshopSession, type HourBudget } from './workshop-sessions.ts';

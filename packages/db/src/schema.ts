@@ -212,3 +212,29 @@ export const auditLog = pgTable(
 	},
 	(t) => [index('audit_engagement_idx').on(t.engagementId, t.at)]
 );
+
+/** A workshop session run by a facilitator: when, who attended (from presence), hours charged to the budget. */
+export const workshopSessions = pgTable(
+	'workshop_sessions',
+	{
+		id: text('id').primaryKey(),
+		engagementId: text('engagement_id')
+			.notNull()
+			.references(() => engagements.id, { onDelete: 'cascade' }),
+		type: text('type').notNull(),
+		modality: text('modality').notNull().default('presencial'),
+		startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+		endedAt: timestamp('ended_at', { withTimezone: true }),
+		startedBy: text('started_by')
+			.notNull()
+			.references(() => users.id),
+		attendeeIds: jsonb('attendee_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+		/** Hours rounded up to quarter hours; charged may differ (preparation). */
+		durationH: doublePrecision('duration_h'),
+		chargedH: doublePrecision('charged_h'),
+		chargeable: boolean('chargeable').notNull().default(true),
+		notes: text('notes').notNull().default(''),
+		createdAt: createdAt()
+	},
+	(t) => [index('workshop_sessions_engagement_idx').on(t.engagementId, t.startedAt)]
+);

@@ -7,6 +7,7 @@ import { parseDocName } from '@teixit/core';
 import { ACKS_PARAM, CloseCodes } from '@teixit/protocol';
 import type { SyncServer } from '@teixit/sync';
 import { IpConnectionRate } from '../sync/ip-rate.ts';
+import type { PresenceLog } from '../sync/presence.ts';
 import { apiError } from '../plugins/errors.ts';
 
 interface LiveConnection {
@@ -17,6 +18,7 @@ interface LiveConnection {
 
 export interface SyncRouteOptions {
 	sync: SyncServer;
+	presence: PresenceLog;
 	connectionsPerSecondPerIp?: number;
 	connectionBurstPerIp?: number;
 }
@@ -77,6 +79,8 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 				credentialId: caller.kind === 'token' ? `tok:${caller.credentialId}` : caller.credentialId,
 				docName
 			});
+			const engagementId = parseDocName(docName)!.engagementId;
+			opts.presence.connected(engagementId, caller.user.id);
 			const handle = sync.connect({
 				docName,
 				userId: caller.user.id,
@@ -100,6 +104,7 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 			});
 			socket.on('close', () => {
 				live.delete(connectionId);
+				opts.presence.disconnected(engagementId, caller.user.id);
 				handle.closed();
 			});
 			socket.on('error', (err) => request.log.warn({ err, docName }, 'sync socket error'));
