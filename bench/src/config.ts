@@ -19,6 +19,8 @@ export interface BenchConfig {
 	/** Client source addresses 127.0.0.1..n (per-IP connection limits see many users, as in production). */
 	addressSpread: number;
 	outDir: string;
+	/** How Teixit's sync clients authenticate the upgrade: session cookie (browsers) or API token. */
+	teixitAuth: 'cookie' | 'token';
 	/** Before each scenario, wait up to this long for other processes to stop using the CPU. */
 	quietWaitMs: number;
 	fanout: FanoutParams;
@@ -37,6 +39,7 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		targets: [...TARGET_NAMES],
 		scenarios: [...SCENARIOS],
 		addressSpread: 16,
+		teixitAuth: 'cookie',
 		quietWaitMs: quick ? 0 : 5_000,
 		fanout: quick
 			? { label: 'fanout', rooms: 5, clientsPerRoom: 10, rates: [5, 20], stepSeconds: 1.5, p99LimitMs: 100, stopAfterFail: false, drainMaxMs: 3000 }
@@ -52,13 +55,15 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 	};
 }
 
-export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARGET_NAMES.join(',')}] [--scenarios ${SCENARIOS.join(',')}] [--out DIR]
+export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARGET_NAMES.join(',')}] [--scenarios ${SCENARIOS.join(',')}] [--out DIR] [--teixit-auth cookie|token]
 
   --quick       about one minute: smaller scenarios, one round (a smoke run)
   --rounds N    rounds per target (default 3; target order rotates each round; medians are reported)
   --targets     comma-separated subset of servers
   --scenarios   comma-separated subset of scenarios
   --out DIR     where the JSON goes (default bench/results)
+  --teixit-auth cookie|token
+                how Teixit's sync clients authenticate the upgrade (default cookie, as browsers do)
 
 Environment: DATABASE_URL (optional) runs Teixit on a fresh PostgreSQL database created from it (and
 dropped afterwards) instead of embedded PGlite.`;

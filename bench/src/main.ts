@@ -34,6 +34,7 @@ function parseConfig(argv: string[]): BenchConfig {
 			targets: { type: 'string' },
 			scenarios: { type: 'string' },
 			out: { type: 'string' },
+			'teixit-auth': { type: 'string' },
 			help: { type: 'boolean' }
 		},
 		strict: true
@@ -51,12 +52,16 @@ function parseConfig(argv: string[]): BenchConfig {
 		return items;
 	};
 	cfg.targets = list(values.targets, TARGET_NAMES, 'target') ?? cfg.targets;
+	if (values['teixit-auth']) {
+		if (values['teixit-auth'] !== 'cookie' && values['teixit-auth'] !== 'token') throw new Error('--teixit-auth is cookie or token');
+		cfg.teixitAuth = values['teixit-auth'];
+	}
 	cfg.scenarios = list(values.scenarios, SCENARIOS, 'scenario') ?? cfg.scenarios;
 	return cfg;
 }
 
-function makeTarget(name: TargetName): Target {
-	if (name === 'teixit') return new TeixitTarget();
+function makeTarget(name: TargetName, cfg: BenchConfig): Target {
+	if (name === 'teixit') return new TeixitTarget(process.env.DATABASE_URL || undefined, cfg.teixitAuth);
 	if (name === 'y-websocket-server') return yWebsocketServer();
 	return hocuspocus();
 }
@@ -100,12 +105,12 @@ async function main() {
 	const targets = new Map<TargetName, Target>();
 	const setupErrors: Partial<Record<TargetName, string>> = {};
 	for (const name of cfg.targets) {
-		const t = makeTarget(name);
+		const t = makeTarget(name, cfg);
 		const ts = Date.now();
 		try {
 			await t.setup();
 			targets.set(name, t);
-			log(`${name}: set up in ${Date.now() - ts} ms${t instanceof TeixitTarget ? ` (${t.database})` : ''}`);
+			log(`${name}: set up in ${Date.now() - ts} ms${t instanceof TeixitTarget ? ` (${t.database}, sync clients authenticate with the ${t.auth === 'cookie' ? 'session cookie' : 'API token'})` : ''}`);
 		} catch (err) {
 			setupErrors[name] = errText(err);
 			log(`✖ ${name}: setup failed: ${errText(err).split('\n')[0]}`);
@@ -206,6 +211,7 @@ async function main() {
 			pinned,
 			loadavgAtEnd: loadavg(),
 			database: teixit instanceof TeixitTarget ? teixit.database : null,
+			teixitAuth: teixit instanceof TeixitTarget ? teixit.auth : null,
 			versions: { '@y/websocket-server': pkg('@y/websocket-server'), '@hocuspocus/server': pkg('@hocuspocus/server'), yjs: pkg('yjs'), ws: pkg('ws') },
 			loadgen: { ...clientCounters, ...parserStats }
 		},

@@ -29,11 +29,19 @@ export class TeixitTarget implements Target {
 	#dbUrl: string | undefined;
 	#dbName = '';
 	#token = '';
+	#cookie = '';
 	#rooms = 0;
 	/** Wall time of the last start, ms (reported). */
 	lastStartMs = 0;
 
-	constructor(private readonly adminDatabaseUrl = process.env.DATABASE_URL || undefined) {}
+	/**
+	 * `auth`: what sync clients present at the upgrade: the session cookie (what browsers send; default) or
+	 * the personal API token (`Authorization: Bearer`, non-browser clients). The API calls use the token.
+	 */
+	constructor(
+		private readonly adminDatabaseUrl = process.env.DATABASE_URL || undefined,
+		readonly auth: 'cookie' | 'token' = 'cookie'
+	) {}
 
 	get database(): 'pglite' | 'postgresql' {
 		return this.adminDatabaseUrl ? 'postgresql' : 'pglite';
@@ -113,6 +121,7 @@ export class TeixitTarget implements Target {
 		if (login.status !== 204) throw new Error(`teixit login: HTTP ${login.status} ${await login.text()}`);
 		const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c?.startsWith('teixit_session='));
 		if (!cookie) throw new Error('teixit login: no teixit_session cookie');
+		this.#cookie = cookie;
 		const res = await fetch(`${this.#base()}/api/v1/tokens`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', cookie, origin: this.#base() },
@@ -175,8 +184,8 @@ export class TeixitTarget implements Target {
 		return `ws://127.0.0.1:${this.#port}/sync/${encodeURIComponent(room)}${opts.acks ? '?acks=1' : ''}`;
 	}
 
-	headers() {
-		return { authorization: `Bearer ${this.#token}` };
+	headers(): Record<string, string> {
+		return this.auth === 'cookie' ? { cookie: this.#cookie } : { authorization: `Bearer ${this.#token}` };
 	}
 
 	openReplica(room: string, doc: Y.Doc, timeoutMs?: number): Promise<Replica> {
@@ -195,5 +204,6 @@ export class TeixitTarget implements Target {
 		}
 		if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
 		this.#token = '';
+		this.#cookie = '';
 	}
 }
