@@ -269,6 +269,23 @@ describe('Teixit in the browser', () => {
 		expect(res?.status()).toBe(404);
 	});
 
+	it('keeps what was typed before the JavaScript arrived (slow phones)', async () => {
+		const { page, context } = await newPerson(e2e.browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+		await page.route('**/_app/immutable/**/*.js', async (route) => {
+			await new Promise((r) => setTimeout(r, 1500));
+			await route.continue();
+		});
+		await page.goto(`${e2e.url}/login`, { waitUntil: 'domcontentloaded' });
+		await page.locator('#login-email').fill(ADMIN.email);
+		await page.locator('#login-password').fill(ADMIN.password);
+		await page.waitForLoadState('networkidle'); // the delayed app chunks arrived…
+		await page.waitForTimeout(300); // …and hydrated
+		expect(await page.locator('#login-email').inputValue()).toBe(ADMIN.email);
+		await page.getByRole('button', { name: 'Entra' }).click();
+		await page.waitForURL(`${e2e.url}/`);
+		await context.close();
+	});
+
 	it('raised no uncaught page errors', () => {
 		expect(pageErrors).toEqual([]);
 	});
