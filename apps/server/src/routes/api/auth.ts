@@ -23,6 +23,15 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 		return reply.status(204).send(null);
 	});
 
+	app.get(
+		'/time',
+		{ schema: { tags: ['meta'], summary: 'Server clock (ms since epoch), for shared timers', response: { 200: Type.Object({ now: Type.Number() }) } } },
+		async (_request, reply) => {
+			reply.header('cache-control', 'no-store');
+			return { now: Date.now() };
+		}
+	);
+
 	app.get('/setup', { schema: { tags: ['auth'], summary: 'Whether first-run setup is still needed', response: { 200: Type.Object({ needed: Type.Boolean() }) } } }, async () => ({
 		needed: await app.core.setup.needed()
 	}));
