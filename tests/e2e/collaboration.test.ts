@@ -227,6 +227,21 @@ describe('Teixit in the browser', () => {
 		await poll(() => facilitator.locator('html').getAttribute('lang')).toBe('ca');
 	});
 
+	it('a role change applies live: the observer becomes a team member and can type', async () => {
+		await facilitator.reload();
+		const row = facilitator.locator('li.member', { hasText: 'Grup ECOS' });
+		await row.locator('select').selectOption('member');
+		await row.getByRole('button', { name: 'Canvia el rol' }).click();
+		await poll(() => facilitator.locator('li.member', { hasText: 'Grup ECOS' }).locator('.badge').first().innerText()).toBe('Equip');
+
+		// The server closed the observer's read-only connection; the page re-checks and reconnects with write access.
+		await poll(() => editor(observer).getAttribute('contenteditable')).toBe('true');
+		expect(await observer.getByTestId('readonly-note').count()).toBe(0);
+		await poll(() => syncPhase(observer)).toBe('saved');
+		await typeAtEnd(observer, ' [ara sóc equip]');
+		await poll(() => notesText(facilitator)).toContain('[ara sóc equip]');
+	});
+
 	it('a signed-in person opens a link and joins with one click (keeping a higher role)', async () => {
 		const link = await createInvitation(facilitator, 'observer');
 		const tab = await facilitator.context().newPage();

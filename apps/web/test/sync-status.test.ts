@@ -160,6 +160,18 @@ describe('SyncStatus', () => {
 		expect(status.unsaved).toBe(1);
 	});
 
+	it('resumes after a re-check: the stop clears and the phase follows the connection again', () => {
+		const { status, online } = setup();
+		online();
+		status.setConnection('disconnected');
+		status.stop({ code: 4403, reason: 'forbidden' });
+		status.resume();
+		expect(status.stopped).toBeNull();
+		expect(status.phase).toBe('offline');
+		online();
+		expect(status.phase).toBe('saved');
+	});
+
 	it('stops listening after destroy', () => {
 		const { status, online, type } = setup();
 		online();

@@ -69,9 +69,11 @@ export class WorkspaceSession {
 		}
 	}
 
-	/** Try again after a permanent close (e.g. the session was renewed in another tab). */
+	/** Try again after a permanent close, once access has been re-checked. */
 	reconnect() {
-		this.#provider?.connect();
+		if (!this.#provider || this.#destroyed) return;
+		this.status.resume();
+		this.#provider.connect();
 	}
 
 	destroy() {

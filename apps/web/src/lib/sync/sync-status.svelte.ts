@@ -123,6 +123,11 @@ export class SyncStatus {
 		this.#stopped = reason;
 	}
 
+	/** Clear a permanent close before trying again (after re-checking access). */
+	resume() {
+		this.#stopped = null;
+	}
+
 	/** A durable state vector from the server (message type 100). */
 	applyDurableStateVector(sv: Map<number, number>) {
 		for (const [client, clock] of sv) {
