@@ -23,6 +23,7 @@ import { wireSyncMetrics } from './sync/metrics.ts';
 import { PresenceLog } from './sync/presence.ts';
 import sessionRoutes from './routes/api/sessions.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
+import { migrateOnLoad } from './workshop/doc-migrations.ts';
 
 declare module 'fastify' {
 	interface FastifyInstance {
@@ -72,7 +73,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	app.decorate('sync', sync);
 	app.decorate('presence', presence);
 	const publisher = new DiagnosisPublisher(sync, core, app.log);
-	app.addHook('preClose', async () => publisher.stop());
+	const stopMigrations = migrateOnLoad(sync, app.log);
+	app.addHook('preClose', async () => {
+		publisher.stop();
+		stopMigrations();
+	});
 
 	await app.register(corePlugin, { core, database });
 	await app.register(errorsPlugin);
