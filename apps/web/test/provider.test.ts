@@ -68,7 +68,8 @@ function setup() {
 	const socket = FakeSocket.instances[0]!;
 	/** What a server answers to the client's sync step 1: step 2 with nothing new. */
 	const serverStep2 = () => frame((e) => (encoding.writeVarUint(e, messageSync), syncProtocol.writeSyncStep2(e, new Y.Doc())));
-	const ack = (sv: Uint8Array) => frame((e) => (encoding.writeVarUint(e, messageDurableStateVector), encoding.writeVarUint8Array(e, sv)));
+	const ack = (sv: Uint8Array, committedFrames: number) =>
+		frame((e) => (encoding.writeVarUint(e, messageDurableStateVector), encoding.writeVarUint8Array(e, sv), encoding.writeVarUint(e, committedFrames)));
 	return { doc, awareness, status, provider, socket, serverStep2, ack };
 }
 
@@ -97,7 +98,12 @@ describe('connectProvider', () => {
 		const last = decoding.createDecoder(socket.sent.at(-1)!);
 		expect(decoding.readVarUint(last)).toBe(messageSync);
 
-		socket.receive(ack(Y.encodeStateVector(doc)));
+		// Frames counted on this socket: 1 = our sync step 2 (answer to the server's step 1, not sent
+		// here), so the update is frame 1 or 2; an ack counting too few frames does not save it.
+		const updateFrames = socket.sent.filter((f) => f[0] === messageSync && (f[1] === 1 || f[1] === 2)).length;
+		socket.receive(ack(Y.encodeStateVector(doc), updateFrames - 1));
+		expect(status.phase).toBe('saving');
+		socket.receive(ack(Y.encodeStateVector(doc), updateFrames));
 		expect(status.phase).toBe('saved');
 		provider.destroy();
 	});

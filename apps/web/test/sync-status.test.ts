@@ -1,4 +1,6 @@
-// The "saved" indicator against real Y.Docs: a client doc and a server doc that acknowledges what it committed.
+// The "saved" indicator against real Y.Docs: a client doc, a simulated socket that sends update frames
+// the way y-websocket does, and a server doc that acknowledges what it committed (state vector + frame
+// count, SPEC [D1]/[D7]).
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncStatus } from '../src/lib/sync/sync-status.svelte';
@@ -9,54 +11,77 @@ function setup() {
 	const client = new Y.Doc();
 	const server = new Y.Doc();
 	const status = new SyncStatus(client);
-	/** The server receives everything the client has and commits it; returns its durable state vector. */
-	const commitAll = () => {
-		Y.applyUpdate(server, Y.encodeStateAsUpdate(client, Y.encodeStateVector(server)), REMOTE);
-		return Y.decodeStateVector(Y.encodeStateVector(server));
-	};
+	/** Frames sent on the current socket and not yet received by the server. */
+	let inFlight: Uint8Array[] = [];
+	let socketOpen = false;
+	let received = 0;
+	// Registered after the status, like the provider: sends each local change as an update frame.
+	client.on('update', (update: Uint8Array, origin: unknown) => {
+		if (origin === REMOTE || !socketOpen) return;
+		inFlight.push(update);
+		status.frameSent('update');
+	});
+	/** A new socket: the initial sync sends everything the server lacks as sync step 2. */
 	const online = () => {
+		socketOpen = true;
+		inFlight = [];
+		received = 0;
+		status.socketOpened();
 		status.setConnection('connected');
+		inFlight.push(Y.encodeStateAsUpdate(client, Y.encodeStateVector(server)));
+		status.frameSent('step2');
 		status.setSynced(true);
 	};
+	const offline = () => {
+		socketOpen = false;
+		inFlight = [];
+		status.setConnection('disconnected');
+	};
+	/** The server commits `n` (default all) received frames and acknowledges. */
+	const commit = (n = inFlight.length) => {
+		for (const u of inFlight.splice(0, n)) Y.applyUpdate(server, u, REMOTE);
+		received += n;
+		status.applyDurableAck(Y.decodeStateVector(Y.encodeStateVector(server)), received);
+	};
 	const type = (text: string, at = client.getText('t').length) => client.getText('t').insert(at, text);
-	return { client, server, status, commitAll, online, type };
+	return { client, server, status, commit, online, offline, type };
 }
 
 describe('SyncStatus', () => {
 	it('starts connecting, then reports saved once synced with nothing pending', () => {
 		const { status, online } = setup();
 		expect(status.phase).toBe('connecting');
-		status.setConnection('connected');
-		expect(status.phase).toBe('connecting'); // connected but not synced yet
 		online();
 		expect(status.phase).toBe('saved');
 		expect(status.unsaved).toBe(0);
 	});
 
-	it('a local change is "saving" until the durable state vector covers our clock', () => {
-		const { status, online, type, commitAll } = setup();
+	it('a local change is "saving" until its frame is committed and the state vector covers it', () => {
+		const { status, online, type, commit, client } = setup();
 		online();
+		commit();
 		type('Hola');
 		type(' equip');
 		expect(status.phase).toBe('saving');
 		expect(status.unsaved).toBe(2);
-
 		// An acknowledgement that predates our edits changes nothing.
-		status.applyDurableStateVector(new Map());
+		status.applyDurableAck(new Map(), 1);
 		expect(status.unsaved).toBe(2);
-
-		status.applyDurableStateVector(commitAll());
+		// A frame count alone is not enough while the state vector lags (belt and braces).
+		status.applyDurableAck(new Map([[client.clientID, 0]]), 3);
+		expect(status.unsaved).toBe(2);
+		commit();
 		expect(status.phase).toBe('saved');
 		expect(status.unsaved).toBe(0);
 	});
 
 	it('a partial acknowledgement settles only the covered changes', () => {
-		const { client, status, online, type } = setup();
+		const { status, online, type, commit } = setup();
 		online();
+		commit();
 		type('abc');
-		const afterFirst = Y.getState(client.store, client.clientID);
 		type('def');
-		status.applyDurableStateVector(new Map([[client.clientID, afterFirst]]));
+		commit(1);
 		expect(status.unsaved).toBe(1);
 		expect(status.phase).toBe('saving');
 	});
@@ -72,22 +97,22 @@ describe('SyncStatus', () => {
 		expect(status.phase).toBe('saved');
 	});
 
-	it('offline: counts unsaved changes, and they are saved after reconnecting and being acknowledged', () => {
-		const { status, online, type, commitAll } = setup();
+	it('offline: counts unsaved changes; they ride in the next sync step 2 and are saved when it is committed', () => {
+		const { status, online, offline, type, commit } = setup();
 		online();
-		status.setConnection('disconnected');
+		commit();
+		offline();
 		expect(status.phase).toBe('offline');
 		type('one');
 		type(' two');
 		type(' three');
 		expect(status.phase).toBe('offline');
 		expect(status.unsaved).toBe(3);
-
 		status.setConnection('connecting');
 		expect(status.phase).toBe('offline');
 		online();
 		expect(status.phase).toBe('saving');
-		status.applyDurableStateVector(commitAll());
+		commit();
 		expect(status.phase).toBe('saved');
 	});
 
@@ -100,60 +125,56 @@ describe('SyncStatus', () => {
 		expect(status.phase).toBe('saved');
 	});
 
-	it('a deletion-only change (no new clock) waits for an acknowledgement sent after it', () => {
-		const { client, status, online, type, commitAll } = setup();
+	it('[D7] a deletion-only change (no new clock) is saved exactly when its frame is committed', () => {
+		const { client, status, online, type, commit } = setup();
 		online();
-		status.applyDurableStateVector(commitAll()); // the initial acknowledgement of this connection
 		type('hello world');
-		status.applyDurableStateVector(commitAll());
+		commit();
 		expect(status.phase).toBe('saved');
-
 		const clock = Y.getState(client.store, client.clientID);
 		client.getText('t').delete(0, 6);
 		expect(Y.getState(client.store, client.clientID)).toBe(clock); // deletions add no clock
 		expect(status.unsaved).toBe(1);
+		// An acknowledgement that does not count its frame yet keeps it unsaved.
+		status.applyDurableAck(Y.decodeStateVector(Y.encodeStateVector(client)), 2);
 		expect(status.phase).toBe('saving');
-
-		status.applyDurableStateVector(commitAll());
+		commit();
 		expect(status.phase).toBe('saved');
 	});
 
-	it('after a reconnect, the first (initial-sync) acknowledgement does not count for an offline deletion', () => {
-		const { client, status, online, type, commitAll } = setup();
+	it('[D7] an offline deletion waits for the next socket’s step 2 frame, not the first acknowledgement', () => {
+		const { client, status, online, offline, type, commit } = setup();
 		online();
-		status.applyDurableStateVector(commitAll());
 		type('hello world');
-		status.applyDurableStateVector(commitAll());
-
-		status.setConnection('disconnected');
+		commit();
+		offline();
 		client.getText('t').delete(0, 6);
-		expect(status.phase).toBe('offline');
 		expect(status.unsaved).toBe(1);
-
 		online();
-		status.applyDurableStateVector(commitAll()); // sent by the server right after sync step 2
+		status.applyDurableAck(Y.decodeStateVector(Y.encodeStateVector(client)), 0); // initial ack after sync
 		expect(status.unsaved).toBe(1);
-		status.applyDurableStateVector(commitAll()); // after committing our replayed step 2
+		commit();
 		expect(status.unsaved).toBe(0);
 	});
 
-	it('a saved later change also settles the deletions before it', () => {
-		const { status, online, type, client, commitAll } = setup();
+	it('frames lost with a dropped socket are not counted on the next one', () => {
+		const { status, online, offline, type, commit } = setup();
 		online();
-		type('abc');
-		client.getText('t').delete(0, 1);
-		type('x');
-		expect(status.unsaved).toBe(3);
-		// Same connection, no ack in between except one that covers the last insertion.
-		status.applyDurableStateVector(commitAll());
+		commit();
+		type('lost in flight');
+		offline(); // the frame never reached the server
+		online();
+		status.applyDurableAck(new Map(), 1); // the new socket's own step 2 counts as frame 1...
+		expect(status.unsaved).toBe(1); // ...but the state vector does not cover the change yet
+		commit();
 		expect(status.unsaved).toBe(0);
 	});
 
 	it('a permanent close wins over everything else', () => {
-		const { status, online, type } = setup();
+		const { status, online, offline, type } = setup();
 		online();
 		type('x');
-		status.setConnection('disconnected');
+		offline();
 		status.stop({ code: 4403, reason: 'forbidden' });
 		expect(status.phase).toBe('stopped');
 		expect(status.stopped).toEqual({ code: 4403, reason: 'forbidden' });
@@ -161,9 +182,9 @@ describe('SyncStatus', () => {
 	});
 
 	it('resumes after a re-check: the stop clears and the phase follows the connection again', () => {
-		const { status, online } = setup();
+		const { status, online, offline } = setup();
 		online();
-		status.setConnection('disconnected');
+		offline();
 		status.stop({ code: 4403, reason: 'forbidden' });
 		status.resume();
 		expect(status.stopped).toBeNull();

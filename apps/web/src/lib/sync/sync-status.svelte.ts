@@ -1,15 +1,12 @@
 // A truthful "saved" indicator for one Y.Doc.
 //
-// "Saved" means durably committed on the server, not merely sent: the server tells us what it has committed
-// with a Yjs state vector (message type 100, see @teixit/protocol). Every local update event is one unsaved
-// change until that vector covers it.
-//
-// - A change that inserts content advances our client's clock; it is saved once durableSV[clientID] >= the
-//   clock right after the change. Exact.
-// - A change that only deletes adds no clock (deletions live in the delete set, which a state vector cannot
-//   witness). It is saved once a later change of ours is saved (the server commits one connection's updates
-//   in order), or once a durable acknowledgement arrives that the server sent after receiving it on the same
-//   connection (the first acknowledgement after a reconnect is skipped: it precedes the replay of offline edits).
+// "Saved" means durably committed on the server, not merely sent. The server's acknowledgement (message
+// type 100, see @teixit/protocol and SPEC [D1]/[D7]) carries the committed state vector and how many of
+// this socket's update-bearing frames (sync step 2 / update) are committed. Every local change is one
+// unsaved change until both cover it:
+// - the frame that carried it is counted as committed (this alone covers deletions, which add no clock);
+// - and, for a change that inserted content, the state vector covers our clock right after it.
+// Changes made offline go out in the next socket's sync step 2, and are covered when that frame is.
 import * as Y from 'yjs';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -25,10 +22,10 @@ interface PendingChange {
 	/** Our clock right after the change; for a deletion-only change, the clock it left unchanged. */
 	clock: number;
 	deletionOnly: boolean;
-	/** Connection the change went out on (-1: not sent yet, we are offline). */
+	/** Socket the change went out on, and the number of the update-bearing frame that carried it
+	 *  (null: not sent yet; it will ride in the next socket's sync step 2). */
 	epoch: number;
-	/** The change is acknowledged once more than this many acks arrived on `epoch`. */
-	acksAtSend: number;
+	frame: number | null;
 }
 
 export class SyncStatus {
@@ -46,8 +43,8 @@ export class SyncStatus {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#durable = new Map<number, number>();
 	#epoch = 0;
-	#acksThisEpoch = 0;
-	#initialAckSeen = false;
+	#framesSent = 0;
+	#framesCommitted = 0;
 	#lastClient: number;
 	#lastClock: number;
 
@@ -95,16 +92,10 @@ export class SyncStatus {
 
 	setConnection(state: ConnectionState) {
 		if (state === this.#connection) return;
-		if (state === 'connected') {
-			this.#epoch++;
-			this.#acksThisEpoch = 0;
-			this.#initialAckSeen = false;
-			// Whatever we could not send while offline goes out in this connection's initial sync.
-			this.#pending = this.#pending.map((p) => (p.epoch === -1 ? { ...p, epoch: this.#epoch, acksAtSend: 1 } : p));
-		} else if (this.#connection === 'connected') {
+		if (state !== 'connected' && this.#connection === 'connected') {
 			this.#synced = false;
-			// Not acknowledged on the lost connection: will be re-sent by the next initial sync.
-			this.#pending = this.#pending.map((p) => ({ ...p, epoch: -1 }));
+			// Not acknowledged on the lost socket: the next socket's sync step 2 re-sends them.
+			this.#pending = this.#pending.map((p) => ({ ...p, frame: null }));
 		}
 		this.#connection = state;
 	}
@@ -128,15 +119,28 @@ export class SyncStatus {
 		this.#stopped = null;
 	}
 
-	/** A durable state vector from the server (message type 100). */
-	applyDurableStateVector(sv: Map<number, number>) {
+	/** A new socket was created: frames are counted from 1 on each socket. */
+	socketOpened() {
+		this.#epoch++;
+		this.#framesSent = 0;
+		this.#framesCommitted = 0;
+	}
+
+	/** We sent an update-bearing frame; a sync step 2 carries everything not yet sent on this socket. */
+	frameSent(kind: 'step2' | 'update') {
+		this.#framesSent++;
+		if (kind === 'step2') {
+			const frame = this.#framesSent;
+			this.#pending = this.#pending.map((p) => (p.epoch !== this.#epoch || p.frame === null ? { ...p, epoch: this.#epoch, frame } : p));
+		}
+	}
+
+	/** The server's acknowledgement (message type 100): committed state vector and frame count. */
+	applyDurableAck(sv: Map<number, number>, committedFrames: number) {
 		for (const [client, clock] of sv) {
 			if (clock > (this.#durable.get(client) ?? 0)) this.#durable.set(client, clock);
 		}
-		if (this.#connection === 'connected') {
-			this.#acksThisEpoch++;
-			this.#initialAckSeen = true;
-		}
+		this.#framesCommitted = Math.max(this.#framesCommitted, committedFrames);
 		this.#settle();
 	}
 
@@ -151,21 +155,17 @@ export class SyncStatus {
 		const deletionOnly = clientId === this.#lastClient && clock <= this.#lastClock;
 		this.#lastClient = clientId;
 		this.#lastClock = clock;
+		// Our listener runs before the provider's (the status exists before the provider), which sends
+		// this change as the next update frame right after us when connected.
 		const sending = this.#connection === 'connected';
-		const change: PendingChange = {
-			clientId,
-			clock,
-			deletionOnly,
-			epoch: sending ? this.#epoch : -1,
-			acksAtSend: sending ? this.#acksThisEpoch + (this.#initialAckSeen ? 0 : 1) : 0
-		};
+		const change: PendingChange = { clientId, clock, deletionOnly, epoch: this.#epoch, frame: sending ? this.#framesSent + 1 : null };
 		this.#pending = [...this.#pending, change];
 		this.#settle();
 	}
 
 	#isSaved(p: PendingChange): boolean {
-		if (!p.deletionOnly) return (this.#durable.get(p.clientId) ?? 0) >= p.clock;
-		return p.epoch === this.#epoch && this.#connection === 'connected' && this.#acksThisEpoch > p.acksAtSend;
+		if (p.frame === null || p.epoch !== this.#epoch || this.#framesCommitted < p.frame) return false;
+		return p.deletionOnly || (this.#durable.get(p.clientId) ?? 0) >= p.clock;
 	}
 
 	/** Drop every change up to the last saved one: the server commits our updates in order. */
