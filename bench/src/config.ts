@@ -40,17 +40,17 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		scenarios: [...SCENARIOS],
 		addressSpread: 16,
 		teixitAuth: 'cookie',
-		quietWaitMs: quick ? 0 : 5_000,
+		quietWaitMs: quick ? 0 : 3_000,
 		fanout: quick
 			? { label: 'fanout', rooms: 5, clientsPerRoom: 10, rates: [5, 20], stepSeconds: 1.5, p99LimitMs: 100, stopAfterFail: false, drainMaxMs: 3000 }
-			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40], stepSeconds: 3, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 8000 },
+			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40], stepSeconds: 3, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 5000 },
 		workshop: quick
 			? { label: 'workshop', rooms: 1, clientsPerRoom: 21, rates: [1], stepSeconds: 2, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 3000 }
 			: { label: 'workshop', rooms: 1, clientsPerRoom: 51, rates: [1], stepSeconds: 6, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 5000 },
 		presence: quick ? { label: 'presence', rooms: 3, clientsPerRoom: 30, hz: 10, seconds: 1.5 } : { label: 'presence', rooms: 10, clientsPerRoom: 30, hz: 10, seconds: 3 },
 		presenceCpu: quick ? { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 1.5 } : { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 3 },
 		joinStorm: quick ? { docBytes: 250_000, clients: 30 } : { docBytes: 1_000_000, clients: 100 },
-		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 3000 },
+		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 2000 },
 		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 }
 	};
 }

@@ -58,10 +58,14 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 		case 'fanout':
 		case 'workshop': {
 			const fo = r as FanoutResult;
-			let anyFlag = '';
+			// the threshold depends on the last passing step and the one after it: their markers count
+			let lastPass = -1;
+			fo.steps.forEach((s, i) => {
+				if (s.latency.p99 <= fo.params.p99LimitMs) lastPass = i;
+			});
+			const bracket = [fo.steps[lastPass], fo.steps[lastPass + 1]].map((s) => windowFlags(s?.window)).join('');
 			for (const s of fo.steps) {
 				const f = windowFlags(s.window);
-				anyFlag += f;
 				set(`p50@${s.rate}`, s.latency.p50, f);
 				set(`p95@${s.rate}`, s.latency.p95, f);
 				set(`p99@${s.rate}`, s.latency.p99, f);
@@ -70,7 +74,7 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 				set(`serverCpu@${s.rate}`, s.window.serverCpuPct, f);
 				if (s.ackLatency.count) set(`ackP99@${s.rate}`, s.ackLatency.p99, f);
 			}
-			set('threshold', fo.threshold.rate, [...new Set(anyFlag)].join(''));
+			set('threshold', fo.threshold.rate, [...new Set(bracket)].join(''));
 			set('thresholdCensored', CENSOR[fo.threshold.censored]);
 			set('lost', fo.verify.missing);
 			set('undelivered', fo.steps.reduce((t, s) => t + s.undelivered, 0));
@@ -104,16 +108,34 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 	return { values, flags };
 }
 
-/** Median of every metric over rounds; a flag is kept if any round had it. */
+/**
+ * Median of every metric over rounds. On a shared machine some rounds are disturbed: when at least one
+ * round measured a metric cleanly (no ⚠ or ≈), only the clean rounds count; otherwise all do, and the
+ * figure keeps the markers. Counts of losses take the worst round, verification the worst too.
+ */
 export function mergeRounds(list: Metrics[]): Metrics {
 	const values: Record<string, number> = {};
 	const flags: Record<string, string> = {};
 	const keys = new Set(list.flatMap((m) => Object.keys(m.values)));
 	for (const k of keys) {
-		const v = list.map((m) => m.values[k]).filter((x): x is number => x !== undefined);
-		values[k] = k === 'verifyOk' ? Math.min(...v) : k === 'lost' || k === 'unacked' || k === 'dropped' || k === 'failed' ? Math.max(...v) : median(v);
-		const f = [...new Set(list.map((m) => m.flags[k] ?? '').join(''))].join('');
-		if (f) flags[k] = f;
+		const have = list.filter((m) => m.values[k] !== undefined);
+		const clean = have.filter((m) => !m.flags[k]);
+		const use = clean.length > 0 ? clean : have;
+		const v = use.map((m) => m.values[k]!);
+		const all = have.map((m) => m.values[k]!);
+		if (k === 'verifyOk') values[k] = Math.min(...all);
+		else if (k === 'lost' || k === 'unacked' || k === 'dropped' || k === 'failed') values[k] = Math.max(...all);
+		else if (k === 'thresholdCensored') continue;
+		else values[k] = median(v);
+		if (k === 'threshold') {
+			// censoring (≥ / <) of the round whose threshold is closest to the median
+			const closest = use.reduce((a, b) => (Math.abs(b.values[k]! - values[k]!) < Math.abs(a.values[k]! - values[k]!) ? b : a));
+			values.thresholdCensored = closest.values.thresholdCensored ?? 0;
+		}
+		if (clean.length === 0) {
+			const f = [...new Set(have.map((m) => m.flags[k] ?? '').join(''))].join('');
+			if (f) flags[k] = f;
+		}
 	}
 	return { values, flags };
 }
@@ -311,6 +333,7 @@ export function renderReport(
 	lines.push(
 		'',
 		'Ratios are teixit ÷ reference: below 1× is better for times, CPU and memory; above 1× is better for rates.',
+		'Figures are medians over the rounds that measured them cleanly; ⚠/≈ mark a figure for which no round was clean:',
 		'⚠ load generator saturated during that measurement (figure not trustworthy)   ≈ other processes used > 20 % CPU meanwhile (noisy machine)',
 		'Not measured here: memory growth over an idle hour; durability under repeated kill -9; web bundle size and first edit.'
 	);

@@ -85,11 +85,13 @@ export function buildBigDoc(targetBytes: number, chunkBytes = 64 * 1024): BigDoc
 	return out;
 }
 
-export const sameStateVector = (a: Uint8Array, b: Uint8Array) => {
-	const da = Y.decodeStateVector(a);
-	const db = Y.decodeStateVector(b);
-	if (da.size !== db.size) return false;
-	for (const [k, v] of da) if (db.get(k) !== v) return false;
+/**
+ * `have` holds at least everything in `want` (every client's clock covered). Not equality: a server may
+ * add its own changes to a document (Teixit runs doc-model migrations when it loads one).
+ */
+export const coversStateVector = (have: Uint8Array, want: Uint8Array) => {
+	const h = Y.decodeStateVector(have);
+	for (const [client, clock] of Y.decodeStateVector(want)) if ((h.get(client) ?? 0) < clock) return false;
 	return true;
 };
 

@@ -28,7 +28,7 @@ export interface ConnectionsResult {
 	serverCloses: Record<string, number>;
 }
 
-async function sampleRss(pid: number, n = 5, everyMs = 200): Promise<number> {
+async function sampleRss(pid: number, n = 6, everyMs = 150): Promise<number> {
 	const v: number[] = [];
 	for (let i = 0; i < n; i++) {
 		v.push(treeRssMB(pid));
@@ -50,7 +50,7 @@ export async function connections(ctx: RunContext, p: ConnectionsParams): Promis
 	await Promise.all(warmup.map((c) => c.closeGracefully()));
 	await sleep(1500);
 	const heapBefore = (await ctx.target.serverMetrics?.().catch(() => undefined))?.heapUsedMB;
-	const rssBeforeMB = await sampleRss(pid, 8);
+	const rssBeforeMB = await sampleRss(pid);
 
 	const clients: ProtocolClient[] = Array.from({ length: p.connections }, (_, i) => makeClient(ctx, rooms[i % rooms.length]!, {}));
 	const t0 = performance.now();
@@ -60,7 +60,7 @@ export async function connections(ctx: RunContext, p: ConnectionsParams): Promis
 	const win = await Window.open(ctx.target);
 	await sleep(p.settleMs);
 	const idleWindow = await win.close();
-	const rssAfterMB = await sampleRss(pid, 8);
+	const rssAfterMB = await sampleRss(pid);
 	const heapAfter = (await ctx.target.serverMetrics?.().catch(() => undefined))?.heapUsedMB;
 	const dropped = clients.filter((c) => !c.open).length;
 	ctx.log(`connections: ${p.connections} idle: RSS ${rssBeforeMB.toFixed(1)} -> ${rssAfterMB.toFixed(1)} MB (${(((rssAfterMB - rssBeforeMB) / p.connections) * 1024).toFixed(1)} KB each), dropped ${dropped}`);

@@ -113,7 +113,7 @@ export async function presence(ctx: RunContext, p: PresenceParams): Promise<Pres
 	);
 	const window = await win.close();
 	// let in-flight states arrive (latency samples keep counting), then stop measuring
-	await sleep(Math.min(3000, Math.max(500, latency.percentile(99) * 2 || 500)));
+	await sleep(Math.min(2000, Math.max(500, latency.percentile(99) * 2 || 500)));
 	measuring = false;
 	ctx.log(
 		`${p.label}: ${all.length} clients @${p.hz} Hz: p50 ${round(latency.percentile(50))} p99 ${round(latency.percentile(99))} ms, server CPU ${window.serverCpuPct}%` +
