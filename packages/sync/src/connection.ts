@@ -204,6 +204,11 @@ export class Connection implements Author {
 		}
 	}
 
+	/** Whether some received frame becomes committed with `committedTicket`. */
+	awaitsAck(committedTicket: number): boolean {
+		return this.#marks.length > 0 && this.#marks[0]!.ticket <= committedTicket;
+	}
+
 	/** [D1]/[D7]: the durable state vector plus how many of this connection's update frames are committed. */
 	sendDurableAck(): void {
 		const committed = this.room.committedTicket;
