@@ -50,6 +50,43 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 		app.core.events.off('api-token-revoked', onToken);
 	});
 
+	const log = app.log;
+	function attach(socket: WebSocket, c: { docName: string; userId: string; credentialId: string; access: 'read' | 'write'; acks: boolean; ip: string }) {
+		const connectionId = randomUUID();
+		const { docName, userId } = c;
+		socket.binaryType = 'arraybuffer';
+		live.set(connectionId, { userId, credentialId: c.credentialId, docName });
+		const engagementId = parseDocName(docName)!.engagementId;
+		opts.presence.connected(engagementId, userId);
+		const handle = sync.connect({
+			docName,
+			userId,
+			connectionId,
+			access: c.access,
+			acks: c.acks,
+			ip: c.ip,
+			socket: {
+				send: (data) => {
+					if (socket.readyState === socket.OPEN) socket.send(data);
+				},
+				close: (code, reason) => socket.close(code, reason),
+				get bufferedAmount() {
+					return socket.bufferedAmount;
+				}
+			}
+		});
+		// Attached synchronously: messages arriving while the document loads are queued by the engine.
+		socket.on('message', (data: ArrayBuffer | Buffer) => {
+			handle.receive(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+		});
+		socket.on('close', () => {
+			live.delete(connectionId);
+			opts.presence.disconnected(engagementId, userId);
+			handle.closed();
+		});
+		socket.on('error', (err) => log.warn({ err, docName }, 'sync socket error'));
+	}
+
 	app.get<{ Params: { docName: string }; Querystring: Record<string, string> }>(
 		'/sync/:docName',
 		{
@@ -70,44 +107,16 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 		},
 		(socket: WebSocket, request) => {
 			const caller = request.caller!;
-			const access = (request as unknown as { syncAccess: 'read' | 'write' }).syncAccess;
-			const connectionId = randomUUID();
-			const docName = request.params.docName;
-			socket.binaryType = 'arraybuffer';
-			live.set(connectionId, {
+			// Only plain values go on: closures that captured the request would keep it (and its reply)
+			// alive as long as the socket, several KB per idle connection.
+			attach(socket, {
+				docName: request.params.docName,
 				userId: caller.user.id,
 				credentialId: caller.kind === 'token' ? `tok:${caller.credentialId}` : caller.credentialId,
-				docName
-			});
-			const engagementId = parseDocName(docName)!.engagementId;
-			opts.presence.connected(engagementId, caller.user.id);
-			const handle = sync.connect({
-				docName,
-				userId: caller.user.id,
-				connectionId,
-				access,
+				access: (request as unknown as { syncAccess: 'read' | 'write' }).syncAccess,
 				acks: request.query[ACKS_PARAM] === '1',
-				ip: request.ip,
-				socket: {
-					send: (data) => {
-						if (socket.readyState === socket.OPEN) socket.send(data);
-					},
-					close: (code, reason) => socket.close(code, reason),
-					get bufferedAmount() {
-						return socket.bufferedAmount;
-					}
-				}
+				ip: request.ip
 			});
-			// Attached synchronously: messages arriving while the document loads are queued by the engine.
-			socket.on('message', (data: ArrayBuffer | Buffer) => {
-				handle.receive(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-			});
-			socket.on('close', () => {
-				live.delete(connectionId);
-				opts.presence.disconnected(engagementId, caller.user.id);
-				handle.closed();
-			});
-			socket.on('error', (err) => request.log.warn({ err, docName }, 'sync socket error'));
 		}
 	);
 }
