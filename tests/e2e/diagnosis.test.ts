@@ -183,15 +183,20 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 			// D1.2 = [3, 3, 3]: Consens.
 			expect(await stat(page, 'D1.2', 'mean')).toBe('3');
 			expect(await item(page, 'D1.2').getByTestId('consensus').innerText()).toContain('Consens');
-			// D1.3 = [4, 4] + one "No ho sé": histogram withheld (fewer than 3 answers), small sample.
+			// D1.3 = [4, 4] + one "No ho sé": fewer than 3 answers, so the distribution and every statistic that
+			// would give them away are withheld; only the count and the small-sample flag remain.
 			expect(await stat(page, 'D1.3', 'n')).toContain('2');
 			expect(await stat(page, 'D1.3', 'n')).toContain('+1 no ho sé');
 			expect(await item(page, 'D1.3').getByTestId('histogram-withheld').innerText()).toBe('Massa poques respostes per mostrar la distribució');
+			expect(await item(page, 'D1.3').locator('[data-stat=mean]').count()).toBe(0);
+			expect(await item(page, 'D1.3').getByTestId('consensus').count()).toBe(0);
 			expect(await item(page, 'D1.3').innerText()).toContain('Mostra petita');
 			// Disagreement first.
 			expect(await page.locator('li.item').first().getAttribute('data-item')).toBe('D1.1');
-			// Dimension D1 = mean of item means (3.67 + 3 + 4) / 3 = 3.56.
-			expect(await page.locator('[data-testid=dimension-table] tr[data-dimension=D1] [data-stat=score]').innerText()).toBe('3,6');
+			// Dimension D1 = mean of the shown item means (3.67 + 3) / 2 = 3.33 (D1.3 is withheld).
+			expect(await page.locator('[data-testid=dimension-table] tr[data-dimension=D1] [data-stat=score]').innerText()).toBe('3,3');
+			// Withheld items come last.
+			expect(await page.locator('li.item').last().getAttribute('data-item')).not.toBe('D1.1');
 			seen.push(await page.getByTestId('results').locator('ol.dx-items').innerText());
 		}
 		// Identical team view in every browser.
@@ -208,7 +213,10 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 		await item(facilitator, 'D1.1').getByTestId('bring-everyone').click();
 		for (const page of members) {
 			await poll(() => item(page, 'D1.1').locator('.item__toggle').getAttribute('aria-expanded')).toBe('true');
-			await poll(() => page.getByTestId('banner').innerText()).toContain('us ha portat a D1.1');
+			await poll(() => item(page, 'D1.1').getByTestId('summoned').innerText()).toBe('La persona facilitadora us ha portat aquí.');
+			await poll(() => page.getByTestId('announcer').innerText()).toContain('us ha portat a D1.1');
+			// Keyboard focus follows, so a screen reader user lands on the item too.
+			await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('item-D1.1-toggle');
 		}
 		// Presence: the facilitator sees who is on which item (only now, in the discussion): all four.
 		await poll(async () => (await facilitator.getByTestId('person-item').allInnerTexts()).filter((t) => t === 'a D1.1').length).toBe(4);
@@ -292,12 +300,14 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 		expect(facilitatorSockets.some((u) => u.includes('.private.'))).toBe(false);
 		// Each member opened exactly one private document: their own.
 		for (const sockets of memberSockets) expect(new Set(sockets.filter((u) => u.includes('.private.')).map((u) => u.split('/').pop())).size).toBe(1);
-		// And the page shows no individual answer: Núria's D2.4 = 1 appears only as an aggregate of one answer
-		// (its distribution withheld), never as her score.
+		// And the page shows no individual answer: Núria alone answered D2.4 (with a 1). The facilitator sees
+		// that one person answered, and nothing that would tell the answer: no mean, no distribution, and
+		// dimension D2 (whose only answered item it is) has no score.
 		const d24 = item(facilitator, 'D2.4');
 		expect(await d24.locator('[data-stat=n]').innerText()).toBe('1');
 		expect(await d24.getByTestId('histogram-withheld').count()).toBe(1);
-		expect(await facilitator.locator('body').innerText()).not.toContain('Núria Vidal: 1');
+		expect(await d24.locator('[data-stat=mean], [data-stat=median], [data-stat=priority]').count()).toBe(0);
+		expect(await facilitator.locator('[data-testid=dimension-table] tr[data-dimension=D2] [data-stat=score]').innerText()).toBe('—');
 	});
 
 	it('T1 after the first run: everyone sees T0 vs T1 side by side, radar and table', async () => {
@@ -315,8 +325,8 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 		for (const page of everyone) {
 			await page.getByTestId('compare-table').waitFor({ timeout: 15_000 });
 			const row = page.locator('[data-testid=compare-table] tbody tr').first();
-			// D1: T0 3.56 -> T1 mean of (4.33, 4) = 4.17: +0.6.
-			await poll(() => row.innerText()).toMatch(/3,6\s+4,2\s+\+0,6/);
+			// D1: T0 3.33 -> T1 mean of (4.33, 4) = 4.17: +0.8.
+			await poll(() => row.innerText()).toMatch(/3,3\s+4,2\s+\+0,8/);
 			await page.locator('.radar canvas').first().waitFor();
 		}
 		expect((await shoot(facilitator, '19-compare-facilitator')).horizontalOverflow).toBe(0);

@@ -47,8 +47,12 @@ export function mergeRounds(template: DiagnosisTemplate, round1: readonly ItemAg
 			else if (first) out.push({ itemKey: it.key, dimensionKey: d.key, aggregate: first, round: 1, previous: null });
 		}
 	}
-	const order = new Map(orderForDiscussion(out.map((v) => v.aggregate)).map((a, i) => [a.itemKey, i]));
-	return out.sort((a, b) => order.get(a.itemKey)! - order.get(b.itemKey)!);
+	// Discussion order (disagreement first, then priority). Items whose answers were withheld (fewer than
+	// 3) go last in template order: their place in the ranking would tell what the few answers were.
+	const shown = out.filter((v) => !v.aggregate.histogramSuppressed);
+	const withheld = out.filter((v) => v.aggregate.histogramSuppressed);
+	const order = new Map(orderForDiscussion(shown.map((v) => v.aggregate)).map((a, i) => [a.itemKey, i]));
+	return [...shown.sort((a, b) => order.get(a.itemKey)! - order.get(b.itemKey)!), ...withheld];
 }
 
 export function runResults(opts: {
@@ -67,7 +71,13 @@ export function runResults(opts: {
 		label: opts.label,
 		template: opts.template,
 		items,
-		dimensions: aggregateDimensions(opts.template, items.map((i) => i.aggregate), agreedScores),
+		// Items whose answers the server withheld (fewer than 3) stay out of the dimension scores too: a
+		// dimension with one such item would otherwise show someone's answer.
+		dimensions: aggregateDimensions(
+			opts.template,
+			items.map((i) => i.aggregate).filter((a) => !a.histogramSuppressed),
+			agreedScores
+		),
 		agreed
 	};
 }
