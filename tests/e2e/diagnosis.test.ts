@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../utils/http.ts';
-import { PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
+import { join } from 'node:path';
+import { ARTIFACTS, PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
 
 const COOP = "L'Apòstrof SCCL";
 const FACILITATOR = { email: 'marta@calidoscoop.coop', name: 'Marta Puig', password: 'interim-executive-2026', organisationName: 'Calidoscoop' };
@@ -130,6 +131,10 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 		await poll(() => nuria.getByTestId('progress').innerText()).toBe('4 / 40');
 		await poll(() => syncPhase(nuria)).toBe('saved');
 		expect((await shoot(nuria, '11-scoring-member-phone')).horizontalOverflow).toBe(0);
+		// What the phone shows while scoring: the progress bar and "He acabat" stay at the bottom.
+		await nuria.locator('fieldset[data-item="D3.2"]').scrollIntoViewIfNeeded();
+		await nuria.screenshot({ path: join(ARTIFACTS, '11-scoring-member-phone-viewport.png') });
+		expect(await nuria.getByTestId('ready').isVisible()).toBe(true);
 
 		// Pau: D1.1 = 4 (Alta), D1.2 = 3, D1.3 "No ho sé".
 		await score(pau, 'D1.1', 4);
