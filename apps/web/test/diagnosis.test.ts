@@ -209,6 +209,23 @@ describe('DiagnosisSession on real documents (no server)', () => {
 		await waitFor(() => expect(screen.getByRole('status').textContent).toContain('1 de 9 ha puntuat'));
 	});
 
+	it('the timer counts down in server time and announces the end', async () => {
+		document.cookie = 'PARAGLIDE_LOCALE=ca; path=/';
+		const f = make('facilitator');
+		f.newRun();
+		f.facilitation.status.setConnection('connected');
+		f.facilitation.status.setSynced(true);
+		// This browser's clock is 10 minutes behind the server's: the countdown must not care.
+		f.clock.offset = 600_000;
+		const { default: Host } = await import('./DiagnosisHost.svelte');
+		const { default: TimerPanel } = await import('../src/lib/diagnosis/TimerPanel.svelte');
+		render(Host, { session: f, component: TimerPanel });
+		f.startTimer(0.02); // 1.2 s
+		await waitFor(() => expect(screen.getByRole('timer').textContent).toMatch(/0:0[12]/));
+		await waitFor(() => expect(screen.getByRole('timer').textContent).toContain('Temps!'), { timeout: 4000 });
+		expect(screen.getByText("S'ha acabat el temps.")).toBeTruthy();
+	});
+
 	it('makes ids the model accepts', () => {
 		expect(randomId()).toMatch(/^[a-z0-9]{20}$/);
 	});
