@@ -6,6 +6,7 @@ export default defineConfig({
 		projects: [
 			'packages/*/vitest.config.ts',
 			'apps/*/vitest.config.ts',
+			'bench/vitest.config.ts',
 			{ test: { name: 'integration', root: 'tests', include: ['integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
 			{ test: { name: 'e2e', root: 'tests', include: ['e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } }
 		]
