@@ -1,6 +1,6 @@
 // The participatory self-diagnosis, run live by a facilitator, in real browsers against the real server:
 // one facilitator (desktop) and three members (one on a 360 px phone) in separate browser profiles.
-// T0 run + workshop session -> silent private scoring -> "3 de 3" -> reveal -> the same aggregates
+// (plus a late observer in English) T0 run + workshop session -> silent private scoring -> "3 de 3" -> reveal -> the same aggregates
 // everywhere -> "bring everyone" + live item notes -> agreed score -> shared timer -> end of session, then
 // a T1 run compared with T0. Privacy: the facilitator's browser never receives an individual answer.
 import type { Page } from 'playwright-core';
@@ -268,6 +268,37 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 		expect((await shoot(facilitator, '17-agreed-facilitator')).horizontalOverflow).toBe(0);
 	});
 
+	it('an observer (English browser) sees the same team view, read-only, in English', async () => {
+		const api = new ApiClient(e2e.url);
+		await api.post('/api/v1/auth/login', { email: FACILITATOR.email, password: FACILITATOR.password });
+		const inv = await api.post(`/api/v1/engagements/${engagementId}/invitations`, { role: 'observer' });
+		const o = await newPerson(e2e.browser, { locale: 'en-GB' });
+		o.page.on('pageerror', (e) => pageErrors.push(`observer: ${e.message}`));
+		await o.page.goto(inv.json.url);
+		await o.page.locator('#guest-name').fill('Grup ECOS');
+		await o.page.getByRole('button', { name: 'Join as a guest' }).click();
+		await o.page.waitForURL(`${e2e.url}/e/${engagementId}`);
+		await o.page.goto(dxUrl());
+		await o.page.getByTestId('results').waitFor();
+		expect(await o.page.getByRole('heading', { level: 2, name: 'Team results · T0' }).count()).toBe(1);
+		await poll(() => stat(o.page, 'D1.1', 'mean')).toBe('3.7');
+		expect(await item(o.page, 'D1.1').getByTestId('consensus').innerText()).toContain('Disagreement');
+		expect(await o.page.locator('.step[aria-current=step]').innerText()).toContain('Agreed scores');
+		expect(await item(o.page, 'D1.1').getByTestId('agreed-badge').innerText()).toBe('Agreed score: 3');
+		// Template texts in English too; no scoring, no controls, notes read-only.
+		expect(await item(o.page, 'D1.1').locator('.item__text').innerText()).toBe('We can say in one sentence what we offer, to whom, and why we differ');
+		expect(await o.page.getByTestId('next-step').count()).toBe(0);
+		// Arriving late, they land on the item the facilitator brought everyone to.
+		await poll(() => item(o.page, 'D1.1').locator('.item__toggle').getAttribute('aria-expanded')).toBe('true');
+		const notes = item(o.page, 'D1.1').locator('.ProseMirror');
+		await poll(() => notes.innerText()).toContain('Ens costa explicar-ho en una frase.');
+		expect(await notes.getAttribute('contenteditable')).toBe('false');
+		await poll(() => syncPhase(o.page)).toBe('saved');
+		expect(await o.page.locator('.dx-head .sync').innerText()).toContain('live');
+		expect((await shoot(o.page, '21-observer-en')).horizontalOverflow).toBe(0);
+		await o.context.close();
+	});
+
 	it('a shared timer counts down from the server clock everywhere, +1 min, survives a reload, pauses and stops', async () => {
 		const seconds = async (page: Page) => Number(await page.getByTestId('timer-time').getAttribute('data-remaining')) / 1000;
 		await facilitator.locator('#timer-minutes').selectOption('2');
@@ -290,7 +321,8 @@ describe('participatory self-diagnosis, run live by a facilitator', () => {
 
 	it('the facilitator ends the session: hours and attendance come from the server', async () => {
 		await facilitator.getByTestId('session-end').click();
-		await poll(() => facilitator.getByTestId('session-message').innerText()).toMatch(/Sessió finalitzada: 0,25 h, 4 persones assistents/);
+		// Everyone who was connected during the session: the facilitator, three members and the observer.
+		await poll(() => facilitator.getByTestId('session-message').innerText()).toMatch(/Sessió finalitzada: 0,25 h, 5 persones assistents/);
 		await poll(() => facilitator.getByTestId('budget').innerText()).toContain('0,25 de 90 h');
 		expect(await facilitator.getByTestId('session-start').isVisible()).toBe(true);
 	});
