@@ -148,7 +148,10 @@ export function createAuth(db: Db, events: CoreEventBus, opts: AuthOptions = {})
 				.innerJoin(users, eq(users.id, apiTokens.userId))
 				.where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(apiTokens.revokedAt)));
 			if (!row) return null;
-			await db.update(apiTokens).set({ lastUsedAt: new Date(now()) }).where(eq(apiTokens.id, row.t.id));
+			// "Last used" at minute precision: no write on every request and every sync upgrade.
+			const t = now();
+			if (!row.t.lastUsedAt || t - row.t.lastUsedAt.getTime() >= 60_000)
+				await db.update(apiTokens).set({ lastUsedAt: new Date(t) }).where(eq(apiTokens.id, row.t.id));
 			return { user: toUser(row.u), tokenId: row.t.id };
 		}
 	};
