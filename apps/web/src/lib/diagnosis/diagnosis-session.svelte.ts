@@ -36,6 +36,7 @@ import {
 	startTimer,
 	suggestRunLabel,
 	type AgreedScore,
+	type DiagnosisTemplate,
 	type ItemAggregate,
 	type PrivateResponse,
 	type Readiness,
@@ -222,12 +223,13 @@ export class DiagnosisSession {
 		return this.clock.serverNow();
 	}
 
-	/** Create the next run (T0, T1, ...) from the default template and start the session on it. */
-	newRun(): Run | null {
+	/** Create the next run (T0, T1, ...) on a template version (frozen into the run) and start the
+	 *  session on it. The template comes from the server (the version the facilitator picked). */
+	newRun(template: DiagnosisTemplate = DEFAULT_TEMPLATE): Run | null {
 		if (!this.canFacilitate || this.workspace.readOnly) return null;
 		const at = this.#now();
 		const previous = this.currentRun;
-		const run = createRun(this.workspace.doc, { id: randomId(), label: suggestRunLabel(this.runs), template: DEFAULT_TEMPLATE, startedAt: at });
+		const run = createRun(this.workspace.doc, { id: randomId(), label: suggestRunLabel(this.runs), template, startedAt: at });
 		if (previous && previous.closedAt === undefined) closeRun(this.workspace.doc, { id: previous.id, at });
 		startRun(this.facilitation.doc, { runId: run.id, at, by: this.me.id });
 		return run;
