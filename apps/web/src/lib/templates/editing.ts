@@ -29,29 +29,32 @@ export function move<T>(list: T[], from: number, to: number): boolean {
 	return true;
 }
 
-const allKeys = (c: TemplateContent) => new Set(c.dimensions.flatMap((d) => [d.key, ...d.items.map((i) => i.key)]));
+/** Every dimension and item key of a template version: an editor never hands these out again, because
+ *  runs compare items by key (a removed D1.4 must not come back as a different question). */
+export const keysOf = (c: Pick<TemplateContent, 'dimensions'>) => new Set(c.dimensions.flatMap((d) => [d.key, ...d.items.map((i) => i.key)]));
 
-/** A fresh key: `${prefix}${n}` with the smallest n not yet used (keys of removed items are not reused
- *  in this draft; the server still checks uniqueness). */
-export function freshKey(c: TemplateContent, prefix: string, start = 1): string {
-	const used = allKeys(c);
+/** A fresh key: `${prefix}${n}` with the smallest n from `start` used neither in the draft nor in
+ *  `reserved` (the server still checks uniqueness). */
+export function freshKey(c: TemplateContent, prefix: string, start = 1, reserved: ReadonlySet<string> = new Set()): string {
+	const draftKeys = keysOf(c);
+	const used = { has: (k: string) => draftKeys.has(k) || reserved.has(k) };
 	let n = start;
 	while (used.has(`${prefix}${n}`)) n++;
 	return `${prefix}${n}`;
 }
 
-export function addItem(c: TemplateContent, dimIndex: number): string {
+export function addItem(c: TemplateContent, dimIndex: number, reserved?: ReadonlySet<string>): string {
 	const d = c.dimensions[dimIndex]!;
-	const key = freshKey(c, `${d.key}.`, d.items.length + 1);
+	const key = freshKey(c, `${d.key}.`, d.items.length + 1, reserved);
 	d.items.push({ key, text: emptyText() });
 	return key;
 }
 
-export function addDimension(c: TemplateContent): string {
-	const key = freshKey(c, 'D', c.dimensions.length + 1);
+export function addDimension(c: TemplateContent, reserved?: ReadonlySet<string>): string {
+	const key = freshKey(c, 'D', c.dimensions.length + 1, reserved);
 	const dim: TemplateDimension = { key, label: emptyText(), order: c.dimensions.length + 1, items: [] };
 	c.dimensions.push(dim);
-	addItem(c, c.dimensions.length - 1);
+	addItem(c, c.dimensions.length - 1, reserved);
 	return key;
 }
 
