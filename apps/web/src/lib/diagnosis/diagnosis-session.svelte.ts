@@ -3,7 +3,8 @@
 // reactive reads and writes through @teixit/model.
 //
 //   workspace     runs (frozen templates), shared item notes; awareness = presence (+ viewed item)
-//   facilitation  step, round, timer, focus, reveal flags, agreed scores; server: readiness, aggregates
+//   facilitation  step, round, timer, focus, reveal flags, agreed scores
+//   results       readiness counts and aggregates, written by the server only (read-only for everyone)
 //   private       my own answers and "I have finished" (members only; nobody else can open it)
 //
 // Privacy: answers are written only to the private document; awareness carries the user and, during the
@@ -56,7 +57,7 @@ import { ServerClock } from './server-clock.svelte';
 export type Role = 'facilitator' | 'member' | 'observer';
 
 export interface DiagnosisSessionOptions {
-	docs: { workspace: string; facilitation: string; private: string | null };
+	docs: { workspace: string; facilitation: string; results: string; private: string | null };
 	me: { id: string; name: string };
 	role: Role;
 	/** Write access per document, as the server granted it. */
@@ -81,6 +82,8 @@ function versionOf(doc: Y.Doc, bump: () => void): () => void {
 export class DiagnosisSession {
 	readonly workspace: WorkspaceSession;
 	readonly facilitation: WorkspaceSession;
+	/** Server-authored figures: nobody's client can write them, so nobody can forge them. */
+	readonly resultsDoc: WorkspaceSession;
 	/** My private document; null for observers (they have none) and facilitators (they do not score). */
 	readonly mine: WorkspaceSession | null;
 	readonly status: CombinedSyncStatus;
@@ -91,6 +94,7 @@ export class DiagnosisSession {
 
 	#ws = $state(0);
 	#fac = $state(0);
+	#res = $state(0);
 	#priv = $state(0);
 	#teardown: (() => void)[] = [];
 	#started = false;
@@ -101,16 +105,24 @@ export class DiagnosisSession {
 		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation;
 		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace });
 		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation });
+		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true });
 		this.mine = opts.role === 'member' && opts.docs.private ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
 		// Presence lives in the workspace document; the others carry no awareness state at all.
 		this.facilitation.awareness.setLocalState(null);
+		this.resultsDoc.awareness.setLocalState(null);
 		this.mine?.awareness.setLocalState(null);
-		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, ...(this.mine ? [this.mine.status] : [])]);
+		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, this.resultsDoc.status, ...(this.mine ? [this.mine.status] : [])]);
 		this.#teardown.push(
 			versionOf(this.workspace.doc, () => this.#ws++),
 			versionOf(this.facilitation.doc, () => this.#fac++),
+			versionOf(this.resultsDoc.doc, () => this.#res++),
 			...(this.mine ? [versionOf(this.mine.doc, () => this.#priv++)] : [])
 		);
+	}
+
+	/** After the server closed connections (e.g. 4403 on a role change) and access turned out unchanged. */
+	reconnect() {
+		for (const p of [this.workspace, this.facilitation, this.resultsDoc, ...(this.mine ? [this.mine] : [])]) if (p.status.stopped) p.reconnect();
 	}
 
 	/** Connect everything (browser only). */
@@ -119,6 +131,7 @@ export class DiagnosisSession {
 		this.#started = true;
 		this.workspace.start();
 		this.facilitation.start();
+		this.resultsDoc.start();
 		this.mine?.start();
 		void this.clock.sync();
 	}
@@ -126,13 +139,14 @@ export class DiagnosisSession {
 	destroy() {
 		for (const fn of this.#teardown.splice(0)) fn();
 		this.mine?.destroy();
+		this.resultsDoc.destroy();
 		this.facilitation.destroy();
 		this.workspace.destroy();
 	}
 
 	/** Everything needed has arrived from the server at least once. */
 	get loaded(): boolean {
-		const parts = [this.workspace, this.facilitation, ...(this.mine ? [this.mine] : [])];
+		const parts = [this.workspace, this.facilitation, this.resultsDoc, ...(this.mine ? [this.mine] : [])];
 		return parts.every((p) => p.status.phase === 'saved' || p.status.phase === 'saving' || p.status.phase === 'offline');
 	}
 
@@ -153,8 +167,8 @@ export class DiagnosisSession {
 	readonly round: Round = $derived(this.control.round);
 
 	readiness(runId: string, round: Round): Readiness | null {
-		void this.#fac;
-		return readReadiness(this.facilitation.doc, runId, round);
+		void this.#res;
+		return readReadiness(this.resultsDoc.doc, runId, round);
 	}
 
 	revealed(runId: string, round: Round): boolean {
@@ -163,8 +177,8 @@ export class DiagnosisSession {
 	}
 
 	published(runId: string, round: Round): ItemAggregate[] {
-		void this.#fac;
-		return readPublished(this.facilitation.doc, runId, round);
+		void this.#res;
+		return readPublished(this.resultsDoc.doc, runId, round);
 	}
 
 	agreed(runId: string): Record<string, AgreedScore> {

@@ -21,8 +21,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const doc = (kind: string) => engagement.documents.find((d) => d.kind === kind);
 	const workspace = doc('workspace');
 	const facilitation = doc('facilitation');
+	const results = doc('results');
 	const mine = doc('private');
-	if (!workspace || !facilitation) error(404, { message: 'Not found' });
+	if (!workspace || !facilitation || !results) error(404, { message: 'Not found' });
 
 	const facilitator = role === 'facilitator';
 	const [members, sessions, templates, organisations] = await Promise.all([
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 	return {
 		engagement: { id: engagement.id, coopName: engagement.coopName, role },
-		docs: { workspace: workspace.name, facilitation: facilitation.name, private: mine?.access === 'write' ? mine.name : null },
+		docs: { workspace: workspace.name, facilitation: facilitation.name, results: results.name, private: mine?.access === 'write' ? mine.name : null },
 		access: { workspace: workspace.access === 'write', facilitation: facilitation.access === 'write' },
 		me: { id: user.id, name: user.name },
 		// Template versions a new run can start on, and where to manage them (organisation members only).
