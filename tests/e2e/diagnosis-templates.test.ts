@@ -245,6 +245,22 @@ describe('organisation templates, second round and T0 vs T1', () => {
 		await poll(() => item(facilitator, 'D1.1').locator('.item__text').innerText()).toBe(V3_D11);
 	});
 
+	it('a role change closes the connections (4403); the diagnosis page re-checks access and shows the new role', async () => {
+		const carla = members[2]!;
+		await carla.goto(dxUrl());
+		await carla.getByTestId('results').waitFor();
+		expect(await carla.locator('.dx').getAttribute('data-role')).toBe('member');
+		const list = await api.get(`/api/v1/engagements/${engagementId}/members`);
+		const id = list.json.find((mb: { name: string }) => mb.name === 'Carla Pons').userId;
+		expect((await api.patch(`/api/v1/engagements/${engagementId}/members/${id}`, { role: 'observer' })).status).toBe(204);
+		await poll(() => carla.locator('.dx').getAttribute('data-role')).toBe('observer');
+		await poll(() => carla.locator('.dx-head .sync').getAttribute('data-phase')).toBe('saved');
+		expect(await carla.getByTestId('results').count()).toBe(1);
+		// Back to member: the page follows again (no reload by hand).
+		expect((await api.patch(`/api/v1/engagements/${engagementId}/members/${id}`, { role: 'member' })).status).toBe(204);
+		await poll(() => carla.locator('.dx').getAttribute('data-role')).toBe('member');
+	});
+
 	it('had no page errors', () => {
 		expect(pageErrors).toEqual([]);
 	});
