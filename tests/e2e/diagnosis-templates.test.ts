@@ -237,6 +237,7 @@ describe('organisation templates, second round and T0 vs T1', () => {
 			await page.locator('#run-pick').selectOption({ label: 'T0' });
 			await poll(() => page.getByRole('heading', { level: 2, name: "Resultats de l'equip · T0" }).count()).toBe(1);
 			expect(await item(page, 'D1.1').locator('.item__text').innerText()).toBe(V2_D11.ca);
+			expect(await page.getByTestId('results-template').innerText()).toBe('Plantilla: Diagnosi Calidoscoop · versió 2');
 			expect(await stat(page, 'D1.1', 'mean')).toBe('3,3');
 			expect(await page.getByTestId('compare-table').count()).toBe(0);
 		}
