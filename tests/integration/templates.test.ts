@@ -1,7 +1,7 @@
 // Per-organisation diagnosis templates through the HTTP API: copy, adapt, version, validation errors,
 // concurrent saves, who may edit, and the exact version a run starts on surviving later versions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { diagnosisTemplateVersions, organisationMembers, organisations } from '@teixit/db';
 import { DEFAULT_TEMPLATE, type DiagnosisTemplate } from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
@@ -137,6 +137,15 @@ describe('organisation templates', () => {
 		expect(versions.find((v) => v.version === 4)!.firstUsedAt).toBeNull();
 
 		expect((await cast.facilitator.post(`/api/v1/engagements/${cast.engagementId}/template-uses`, { id: copyId, version: 99 })).status).toBe(404);
+	});
+
+	it('the database itself refuses to change a saved version (only its first use is recorded, once)', async () => {
+		const db = t.database.db;
+		const where = and(eq(diagnosisTemplateVersions.templateId, copyId), eq(diagnosisTemplateVersions.version, 2));
+		await expect(db.update(diagnosisTemplateVersions).set({ content: { forged: true } }).where(where)).rejects.toThrow();
+		await expect(db.update(diagnosisTemplateVersions).set({ firstUsedAt: new Date(0) }).where(where)).rejects.toThrow();
+		const [row] = await db.select().from(diagnosisTemplateVersions).where(where);
+		expect((row!.content as DiagnosisTemplate).version).toBe(2);
 	});
 
 	it('describes the routes in OpenAPI', async () => {
