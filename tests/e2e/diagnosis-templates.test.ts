@@ -262,6 +262,23 @@ describe('organisation templates, second round and T0 vs T1', () => {
 		await poll(() => carla.locator('.dx').getAttribute('data-role')).toBe('member');
 	});
 
+	it('a save based on a version someone else replaced meanwhile is refused and keeps what was typed', async () => {
+		await facilitator.goto(`${e2e.url}/plantilles/${organisationId}/${templateId}`);
+		await byId(facilitator, 'tpl-name-en').fill('Calidoscoop diagnosis, edited in the browser');
+		const v3 = (await api.get(`/api/v1/organisations/${organisationId}/templates/${templateId}/versions/3`)).json.template;
+		const other = await api.post(`/api/v1/organisations/${organisationId}/templates/${templateId}/versions`, {
+			baseVersion: 3,
+			content: { name: { ...v3.name, es: 'Guardado por otra persona' }, askImportance: v3.askImportance, dimensions: v3.dimensions }
+		});
+		expect(other.status).toBe(201);
+		await facilitator.getByTestId('tpl-save').click();
+		await poll(() => facilitator.getByTestId('tpl-problems').innerText()).toContain("Algú altre ha desat la versió 4 mentrestant. Els teus canvis no s'han desat");
+		expect(await byId(facilitator, 'tpl-name-en').inputValue()).toBe('Calidoscoop diagnosis, edited in the browser');
+		// Nothing was overwritten: version 4 is the other person's.
+		expect((await api.get(`/api/v1/organisations/${organisationId}/templates/${templateId}/versions/4`)).json.template.name.es).toBe('Guardado por otra persona');
+		expect((await api.get(`/api/v1/organisations/${organisationId}/templates/${templateId}/versions/5`)).status).toBe(404);
+	});
+
 	it('had no page errors', () => {
 		expect(pageErrors).toEqual([]);
 	});
