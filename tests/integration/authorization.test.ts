@@ -2,17 +2,21 @@
 // each refusal has the right status and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { auditLog, invitations, memberships, engagements, apiTokens } from '@teixit/db';
+import { DEFAULT_TEMPLATE_ID } from '@teixit/model';
+import { auditLog, invitations, memberships, engagements, apiTokens, diagnosisTemplateVersions } from '@teixit/db';
 import { startApp, type TestApp } from '../utils/app.ts';
 import { castOf, type Cast } from '../utils/people.ts';
 import type { ApiClient } from '../utils/http.ts';
 
 let t: TestApp;
 let cast: Cast;
+let templateId: string;
 
 beforeAll(async () => {
 	t = await startApp();
 	cast = await castOf(t);
+	const copy = await cast.facilitator.post(`/api/v1/organisations/${cast.organisationId}/templates`, {});
+	templateId = copy.json.template.id;
 });
 afterAll(async () => t?.close());
 
@@ -26,6 +30,9 @@ interface RouteCase {
 }
 
 const eng = () => cast.engagementId;
+const org = () => `/api/v1/organisations/${cast.organisationId}`;
+// Engagement members who are not members of the facilitator organisation see none of its templates.
+const notInOrg = { anonymous: 401, outsider: 404, observer: 404, member: 404 } as const;
 const routes: RouteCase[] = [
 	{ method: 'GET', path: () => '/api/v1/me', expect: { anonymous: 401 } },
 	{ method: 'PATCH', path: () => '/api/v1/me', body: { locale: 'es' }, expect: { anonymous: 401 } },
@@ -46,6 +53,13 @@ const routes: RouteCase[] = [
 	{ method: 'GET', path: () => `/api/v1/engagements/${eng()}/sessions`, expect: { anonymous: 401, outsider: 404 } },
 	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/sessions`, body: { type: 'diagnosis' }, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
 	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/sessions/none/end`, body: {}, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
+	{ method: 'GET', path: () => '/api/v1/organisations', expect: { anonymous: 401 } },
+	{ method: 'GET', path: () => `${org()}/templates`, expect: notInOrg },
+	{ method: 'POST', path: () => `${org()}/templates`, body: {}, expect: notInOrg },
+	{ method: 'GET', path: () => `${org()}/templates/${templateId}/versions/1`, expect: notInOrg },
+	{ method: 'POST', path: () => `${org()}/templates/${templateId}/versions`, body: { baseVersion: 1, content: { name: { ca: 'a', es: 'a', en: 'a' }, dimensions: [] } }, expect: notInOrg },
+	{ method: 'GET', path: () => `/api/v1/engagements/${eng()}/templates`, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
+	{ method: 'POST', path: () => `/api/v1/engagements/${eng()}/template-uses`, body: { id: DEFAULT_TEMPLATE_ID, version: 1 }, expect: { anonymous: 401, outsider: 404, observer: 403, member: 403 } },
 	{ method: 'POST', path: () => '/api/v1/invitations/accept', body: { token: 'forgedforgedforged' }, expect: { anonymous: 401, outsider: 410, observer: 410, member: 410 } }
 ];
 
@@ -56,6 +70,7 @@ async function snapshot() {
 		memberships: JSON.stringify((await db.select().from(memberships)).map((m) => [m.engagementId, m.userId, m.role]).sort()),
 		invitations: JSON.stringify((await db.select().from(invitations)).map((i) => [i.id, i.revokedAt?.getTime() ?? null]).sort()),
 		tokens: (await db.select().from(apiTokens)).length,
+		templateVersions: JSON.stringify((await db.select().from(diagnosisTemplateVersions)).map((v) => [v.templateId, v.version, v.firstUsedAt?.getTime() ?? null]).sort()),
 		audit: (await db.select().from(auditLog)).length
 	};
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docUpdates } from '@teixit/db';
 import { eq } from 'drizzle-orm';
-import { facilitationDocName, privateDocName } from '@teixit/core';
+import { facilitationDocName, privateDocName, resultsDocName } from '@teixit/core';
 import { createCore } from '@teixit/core';
 import { DEFAULT_TEMPLATE, createRun, readPublished, readReadiness, setReady, setResponse, setReveal, startRun } from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
@@ -47,7 +47,7 @@ describe('participatory diagnosis: privacy of individual scores', () => {
 
 		const ws = open(t.wsUrl, cast.docName, { cookie: cast.facilitator.cookie });
 		const fac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.facilitator.cookie });
-		const seen = open(t.wsUrl, facilitationDocName(E), { cookie: cast.observer.cookie });
+		const seen = open(t.wsUrl, resultsDocName(E), { cookie: cast.observer.cookie });
 		await Promise.all([synced(ws), synced(fac), synced(seen)]);
 		createRun(ws.doc, { id: 'T0', label: 'T0', template: DEFAULT_TEMPLATE, startedAt: Date.now() });
 		startRun(fac.doc, { runId: 'T0', at: Date.now(), by: cast.ids.facilitator });
@@ -72,7 +72,7 @@ describe('participatory diagnosis: privacy of individual scores', () => {
 		expect(d12).toMatchObject({ nValid: 0, nDontKnow: 3 });
 
 		// No respondent id anywhere in the shared documents' stored updates or their attribution.
-		for (const name of [facilitationDocName(E), cast.docName]) {
+		for (const name of [facilitationDocName(E), resultsDocName(E), cast.docName]) {
 			const rows = await t.database.db.select().from(docUpdates).where(eq(docUpdates.docName, name));
 			const state = new Y.Doc();
 			for (const r of rows) Y.applyUpdate(state, r.update);

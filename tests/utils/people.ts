@@ -6,6 +6,8 @@ import { ApiClient } from './http.ts';
 
 export interface Cast {
 	engagementId: string;
+	/** The facilitator organisation created at setup (the engagement belongs to it). */
+	organisationId: string;
 	docName: string;
 	facilitator: ApiClient;
 	member: ApiClient;
@@ -36,6 +38,7 @@ export async function castOf(t: TestApp): Promise<Cast> {
 	}
 	return {
 		engagementId: eng.json.id,
+		organisationId: eng.json.organisationId,
 		docName: eng.json.docName,
 		facilitator,
 		member: clients.member!,

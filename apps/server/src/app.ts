@@ -22,6 +22,7 @@ import syncRoutes from './routes/sync.ts';
 import { wireSyncMetrics } from './sync/metrics.ts';
 import { PresenceLog } from './sync/presence.ts';
 import sessionRoutes from './routes/api/sessions.ts';
+import templateRoutes from './routes/api/templates.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
 import { migrateOnLoad } from './workshop/doc-migrations.ts';
 
@@ -114,6 +115,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 		await api.register(authRoutes);
 		await api.register(engagementRoutes);
 		await api.register(sessionRoutes);
+		await api.register(templateRoutes);
 	}, { prefix: '/api/v1' });
 
 	// Replaces the plugin's default preClose (close every socket without a code): the engine flushes

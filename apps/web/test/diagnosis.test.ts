@@ -128,7 +128,7 @@ describe('DiagnosisSession on real documents (no server)', () => {
 	});
 	const make = (role: 'facilitator' | 'member' | 'observer') => {
 		const s = new DiagnosisSession({
-			docs: { workspace: 'e1.workspace', facilitation: 'e1.facilitation', private: role === 'member' ? 'e1.private.u2' : null },
+			docs: { workspace: 'e1.workspace', facilitation: 'e1.facilitation', results: 'e1.results', private: role === 'member' ? 'e1.private.u2' : null },
 			me: { id: role === 'facilitator' ? 'u1' : 'u2', name: role },
 			role,
 			canWriteWorkspace: role !== 'observer',
@@ -188,7 +188,7 @@ describe('DiagnosisSession on real documents (no server)', () => {
 		const f = make('facilitator');
 		const run = f.newRun()!;
 		f.reveal();
-		publishAggregates(f.facilitation.doc, { runId: run.id, round: 1, items: [aggregateItem('D1.1', scores(1, 5, 5, 1)), aggregateItem('D1.2', scores(3, 3, 3))] });
+		publishAggregates(f.resultsDoc.doc, { runId: run.id, round: 1, items: [aggregateItem('D1.1', scores(1, 5, 5, 1)), aggregateItem('D1.2', scores(3, 3, 3))] });
 		f.goToStep('discuss');
 		f.goToStep('rescoring');
 		expect(f.round).toBe(2);
@@ -201,11 +201,11 @@ describe('DiagnosisSession on real documents (no server)', () => {
 		document.cookie = 'PARAGLIDE_LOCALE=ca; path=/';
 		const f = make('facilitator');
 		const run = f.newRun()!;
-		setReadiness(f.facilitation.doc, { runId: run.id, round: 1, ready: 7, total: 9 });
+		setReadiness(f.resultsDoc.doc, { runId: run.id, round: 1, ready: 7, total: 9 });
 		const { default: Host } = await import('./DiagnosisHost.svelte');
 		render(Host, { session: f, component: Readiness });
 		await waitFor(() => expect(screen.getByRole('status').textContent).toContain('7 de 9 han puntuat'));
-		setReadiness(f.facilitation.doc, { runId: run.id, round: 1, ready: 1, total: 9 });
+		setReadiness(f.resultsDoc.doc, { runId: run.id, round: 1, ready: 1, total: 9 });
 		await waitFor(() => expect(screen.getByRole('status').textContent).toContain('1 de 9 ha puntuat'));
 	});
 

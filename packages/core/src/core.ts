@@ -6,6 +6,7 @@ import { CoreEventBus } from './events.ts';
 import { createInvitations } from './invitations.ts';
 import { createSetup } from './setup.ts';
 import { createUsers } from './users.ts';
+import { createTemplates } from './templates.ts';
 import { createWorkshopSessions } from './workshop-sessions.ts';
 
 export interface CoreOptions {
@@ -26,6 +27,7 @@ export function createCore(opts: CoreOptions) {
 	const invitations = createInvitations(db, { audit, auth, users, engagements, publicOrigin: opts.publicOrigin, now: opts.now });
 	const setup = createSetup(db, { users, auth });
 	const sessions = createWorkshopSessions(db, { audit, engagements, now: opts.now });
-	return { db, events, audit, users, auth, engagements, invitations, setup, sessions };
+	const templates = createTemplates(db, { audit, engagements, now: opts.now });
+	return { db, events, audit, users, auth, engagements, invitations, setup, sessions, templates };
 }
 export type Core = ReturnType<typeof createCore>;

@@ -10,3 +10,13 @@ export { SESSION_TTL_MS } from './auth.ts';
 export type { InvitationPreview } from './invitations.ts';
 export { plusTwelveMonths } from './engagements.ts';
 export { StartSessionInput, EndSessionInput, sessionTypes, modalities, hourBudget, quarterHours, type WorkshopSession, type HourBudget } from './workshop-sessions.ts';
+export {
+	CreateTemplateInput,
+	SaveTemplateVersionInput,
+	TemplateContentInput,
+	UseTemplateInput,
+	templateEditorRoles,
+	type TemplateSummary,
+	type TemplateVersionDetail,
+	type TemplateVersionSummary
+} from './templates.ts';

@@ -17,6 +17,7 @@ describe('access rule', () => {
 	const ws = parseDocName('e1.workspace')!;
 	const fac = parseDocName('e1.facilitation')!;
 	const mine = parseDocName('e1.private.me')!;
+	const results = parseDocName('e1.results')!;
 	it('workspace: facilitators and members write, observers read', () => {
 		expect(accessFor('facilitator', 'me', ws)).toBe('write');
 		expect(accessFor('member', 'me', ws)).toBe('write');
@@ -27,14 +28,19 @@ describe('access rule', () => {
 		expect(accessFor('member', 'me', fac)).toBe('read');
 		expect(accessFor('observer', 'me', fac)).toBe('read');
 	});
+	it('results: everyone reads, nobody writes (the server alone does)', () => {
+		expect(results).toMatchObject({ kind: 'results', engagementId: 'e1' });
+		for (const role of ['facilitator', 'member', 'observer'] as const) expect(accessFor(role, 'me', results)).toBe('read');
+		expect(parseDocName('e1.results.me')).toBeNull();
+	});
 	it('private: the owner alone, never the facilitator', () => {
 		expect(accessFor('member', 'me', mine)).toBe('write');
 		expect(accessFor('facilitator', 'someone-else', mine)).toBeNull();
 		expect(accessFor('observer', 'me', mine)).toBeNull();
 	});
 	it('lists what a role sees', () => {
-		expect(documentsFor('e1', 'observer', 'me').map((d) => `${d.kind}:${d.access}`)).toEqual(['workspace:read', 'facilitation:read']);
-		expect(documentsFor('e1', 'member', 'me').map((d) => `${d.kind}:${d.access}`)).toEqual(['workspace:write', 'facilitation:read', 'private:write']);
+		expect(documentsFor('e1', 'observer', 'me').map((d) => `${d.kind}:${d.access}`)).toEqual(['workspace:read', 'facilitation:read', 'results:read']);
+		expect(documentsFor('e1', 'member', 'me').map((d) => `${d.kind}:${d.access}`)).toEqual(['workspace:write', 'facilitation:read', 'results:read', 'private:write']);
 	});
 });
 

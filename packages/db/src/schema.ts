@@ -238,3 +238,40 @@ export const workshopSessions = pgTable(
 	},
 	(t) => [index('workshop_sessions_engagement_idx').on(t.engagementId, t.startedAt)]
 );
+
+/** A diagnosis template adapted by an organisation. Its content lives in immutable versions; the
+ *  built-in default template (packages/model) is not stored here. */
+export const diagnosisTemplates = pgTable(
+	'diagnosis_templates',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('diagnosis_templates_org_idx').on(t.organisationId)]
+);
+
+/** One saved version of a template: never updated, only added to, so a run can always name it. */
+export const diagnosisTemplateVersions = pgTable(
+	'diagnosis_template_versions',
+	{
+		templateId: text('template_id')
+			.notNull()
+			.references(() => diagnosisTemplates.id, { onDelete: 'cascade' }),
+		version: integer('version').notNull(),
+		/** The whole DiagnosisTemplate (packages/model), validated before insert. */
+		content: jsonb('content').notNull(),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		/** Set when a run first starts on this version. */
+		firstUsedAt: timestamp('first_used_at', { withTimezone: true })
+	},
+	(t) => [primaryKey({ columns: [t.templateId, t.version] })]
+);

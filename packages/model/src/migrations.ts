@@ -2,7 +2,7 @@
 // (The shape follows tldraw's record migrations: an ordered sequence of { id, up, down? } per model.)
 //
 // State lives in the `meta` Y.Map of each document:
-//   kind                   'workspace' | 'facilitation' | 'private'
+//   kind                   'workspace' | 'facilitation' | 'results' | 'private'
 //   schemaVersion          the version of the last applied migration
 //   migration:${id}        ms when applied (one key per applied migration)
 // Keys are flat (no nested Y.Map/Y.Array) so that two replicas migrating the same old document at the
@@ -11,7 +11,7 @@
 // that would duplicate. The server should run migrate() when it loads a document, before serving it;
 // clients may run it too (it is a no-op when nothing is pending).
 import * as Y from 'yjs';
-import type { DocKind } from './doc.ts';
+import { DOC_KINDS, type DocKind } from './doc.ts';
 
 export const META_ROOT = 'meta';
 
@@ -56,7 +56,25 @@ const initial = (kind: DocKind, description: string): Migration => ({
 /** The migrations of each document kind, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 	workspace: [initial('workspace', "v1: meta; runs (KV); 'notes' fragment; 'notes:<run>:<item>' fragments")],
-	facilitation: [initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)')],
+	facilitation: [
+		initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)'),
+		{
+			id: 'facilitation/002-results-moved',
+			kind: 'facilitation',
+			version: 2,
+			description: 'v2: readiness and aggregates live in the server-only results document; empty `published` here',
+			// Facilitators may write this document, so figures in it could be forged. The server recomputes
+			// every revealed round from the private documents into the results document (apps/server
+			// DiagnosisPublisher), so nothing is lost by emptying it; deleting is idempotent on replicas.
+			up: (doc) => {
+				const published = doc.getArray('published');
+				if (published.length) published.delete(0, published.length);
+			},
+			// An older reader finds no published figures (it shows "computing"): the old data was not trusted.
+			down: () => {}
+		}
+	],
+	results: [initial('results', 'v1: meta; published (KV: aggregates, readiness), written by the server only')],
 	private: [initial('private', 'v1: meta; responses (KV); status (KV)')]
 };
 
@@ -78,7 +96,7 @@ export function readMeta(doc: Y.Doc): DocMeta {
 	const v = m.get('schemaVersion');
 	const applied = [...m.keys()].filter((k) => k.startsWith(MIGRATION_KEY)).map((k) => k.slice(MIGRATION_KEY.length)).sort();
 	return {
-		kind: kind === 'workspace' || kind === 'facilitation' || kind === 'private' ? kind : null,
+		kind: (DOC_KINDS as readonly unknown[]).includes(kind) ? (kind as DocKind) : null,
 		schemaVersion: Number.isInteger(v) ? (v as number) : 0,
 		applied
 	};

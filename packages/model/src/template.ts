@@ -28,6 +28,8 @@ export interface DiagnosisTemplate {
 	name: Localized;
 	/** The template this one was copied from. */
 	basedOn?: { id: string; version: number };
+	/** Whether people also rate each item's importance (optional per item). Absent = true. */
+	askImportance?: boolean;
 	dimensions: TemplateDimension[];
 }
 
@@ -40,7 +42,8 @@ export type TemplateIssueCode =
 	| 'empty-dimension'
 	| 'missing-locale'
 	| 'invalid-order'
-	| 'unknown-key';
+	| 'unknown-key'
+	| 'invalid-option';
 
 export interface TemplateIssue {
 	code: TemplateIssueCode;
@@ -83,6 +86,8 @@ export function validateTemplate(t: unknown): TemplateIssue[] {
 	if (!Number.isInteger(tpl.version) || (tpl.version as number) < 1)
 		issues.push({ code: 'invalid-version', path: 'version', message: 'must be a positive integer' });
 	checkLocalized(tpl.name, 'name', issues);
+	if (tpl.askImportance !== undefined && typeof tpl.askImportance !== 'boolean')
+		issues.push({ code: 'invalid-option', path: 'askImportance', message: 'must be true or false' });
 	if (!Array.isArray(tpl.dimensions) || tpl.dimensions.length === 0) {
 		issues.push({ code: 'no-dimensions', path: 'dimensions', message: 'needs at least one dimension' });
 		return issues;
@@ -193,6 +198,9 @@ export function bumpTemplateVersion(t: DiagnosisTemplate, patch: TemplatePatch =
 	assertValidTemplate(draft);
 	return draft;
 }
+
+/** Whether a run on this template asks for importance ratings. */
+export const asksImportance = (t: Pick<DiagnosisTemplate, 'askImportance'>) => t.askImportance !== false;
 
 /** "id@version": names one frozen template version. */
 export const templateRef = (t: Pick<DiagnosisTemplate, 'id' | 'version'>) => `${t.id}@${t.version}`;

@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import * as prng from 'lib0/prng';
 import {
 	DEFAULT_TEMPLATE,
+	latestVersion,
 	STEPS,
 	adaptTemplate,
 	aggregateItem,
@@ -263,7 +264,7 @@ describe('convergence', () => {
 					for (const root of kvRoots) expect([...kvRead(doc.getArray(root))], `${where}, ${root}`).toEqual([...kvRead(first.getArray(root))]);
 					expect(readMeta(doc), where).toEqual(readMeta(first));
 				}
-				expect(readMeta(first).schemaVersion).toBe(1);
+				expect(readMeta(first).schemaVersion).toBe(latestVersion(kind));
 			}
 		}
 	});

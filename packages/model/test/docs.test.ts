@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
 	DEFAULT_TEMPLATE,
+	readResults,
+	resultsDocName,
 	adaptTemplate,
 	aggregateItem,
 	aggregateRun,
@@ -70,6 +72,24 @@ describe('document names', () => {
 		expect(parseDocName('e1.workspace')).toEqual({ engagementId: 'e1', kind: 'workspace' });
 		for (const bad of ['e1.private', 'e1.workspace.u1', 'e1', 'e/1.workspace', 'e1.notes']) expect(parseDocName(bad), bad).toBeNull();
 		expect(() => privateDocName('e1', 'a.b')).toThrow(TypeError);
+		expect(resultsDocName('e1')).toBe('e1.results');
+		expect(parseDocName('e1.results')).toEqual({ engagementId: 'e1', kind: 'results' });
+		expect(parseDocName('e1.results.u1')).toBeNull();
+	});
+});
+
+describe('results document', () => {
+	it('holds the server-computed aggregates and readiness, read back as plain data (invalid entries dropped)', () => {
+		const doc = new Y.Doc();
+		publishAggregates(doc, { runId: 'T0', round: 1, items: [aggregateItem('D1.2', [{ score: 4 }, { score: 4 }, { score: 5 }]), aggregateItem('D1.1', [{ score: 2 }])] });
+		publishAggregates(doc, { runId: 'T0', round: 2, items: [aggregateItem('D1.1', [{ score: 3 }, { score: 3 }, { score: 3 }])] });
+		setReadiness(doc, { runId: 'T0', round: 1, ready: 2, total: 3 });
+		kvWrite(doc.getArray('published'), [['aggregate/T0/1/D9.9', { itemKey: 'D9.9', nValid: 'lots' }]]);
+		const r = readResults(reopen(doc));
+		expect(Object.keys(r.published).sort()).toEqual(['T0/1', 'T0/2']);
+		expect(r.published['T0/1']!.map((a) => a.itemKey)).toEqual(['D1.1', 'D1.2']);
+		expect(r.published['T0/2']![0]).toMatchObject({ itemKey: 'D1.1', nValid: 3, mean: 3 });
+		expect(r.readiness).toEqual({ 'T0/1': { ready: 2, total: 3 } });
 	});
 });
 

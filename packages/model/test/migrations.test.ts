@@ -4,12 +4,17 @@ import {
 	MIGRATIONS,
 	MIGRATION_ORIGIN,
 	MigrationError,
+	aggregateItem,
 	kvRead,
 	kvWrite,
 	latestVersion,
 	migrate,
 	pendingMigrations,
+	publishAggregates,
 	readMeta,
+	readPublished,
+	readReadiness,
+	setReadiness,
 	readResponses,
 	readWorkspace,
 	revertMigrations,
@@ -21,7 +26,7 @@ import { paragraph, reopen, syncAll } from './helpers.ts';
 
 describe('migrations', () => {
 	it('stamps a fresh document of each kind with the v1 layout, once', () => {
-		for (const kind of ['workspace', 'facilitation', 'private'] as DocKind[]) {
+		for (const kind of ['workspace', 'results', 'private'] as DocKind[]) {
 			const doc = new Y.Doc();
 			const origins: unknown[] = [];
 			doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
@@ -35,6 +40,20 @@ describe('migrations', () => {
 			expect(pendingMigrations(doc, kind)).toEqual([]);
 			expect(latestVersion(kind)).toBe(1);
 		}
+	});
+
+	it('facilitation v2 empties the published figures a facilitator could have forged (they move to the results document)', () => {
+		const doc = new Y.Doc();
+		migrate(doc, 'facilitation', { migrations: MIGRATIONS.facilitation.slice(0, 1) });
+		publishAggregates(doc, { runId: 'T0', round: 1, items: [aggregateItem('D1.1', [{ score: 1 }, { score: 2 }, { score: 3 }])] });
+		setReadiness(doc, { runId: 'T0', round: 1, ready: 3, total: 3 });
+		expect(readPublished(doc, 'T0', 1)).toHaveLength(1);
+		expect(migrate(doc, 'facilitation')).toMatchObject({ from: 1, to: 2, applied: ['facilitation/002-results-moved'], status: 'upgraded' });
+		expect(readPublished(doc, 'T0', 1)).toEqual([]);
+		expect(readReadiness(doc, 'T0', 1)).toBeNull();
+		expect(migrate(doc, 'facilitation').status).toBe('current');
+		// A fresh facilitation document gets both at once.
+		expect(migrate(new Y.Doc(), 'facilitation').applied).toEqual(['facilitation/001-initial', 'facilitation/002-results-moved']);
 	});
 
 	it('opens a workspace written before this package (v0: only the "notes" fragment) and upgrades it', () => {

@@ -10,6 +10,7 @@ import {
 	STEP_LABELS,
 	TemplateValidationError,
 	adaptTemplate,
+	asksImportance,
 	assertValidTemplate,
 	bumpTemplateVersion,
 	defaultTemplate,
@@ -128,6 +129,17 @@ describe('validation', () => {
 		t.dimensions[1]!.items = [];
 		expect(() => assertValidTemplate(t)).toThrow(TemplateValidationError);
 		expect(() => assertValidTemplate(t)).toThrow('Invalid template "tiny": dimensions[1].items: dimension B needs at least one item');
+	});
+});
+
+describe('importance option', () => {
+	it('asks importance unless the template turns it off, and refuses a non-boolean', () => {
+		expect(asksImportance(DEFAULT_TEMPLATE)).toBe(true);
+		const off = bumpTemplateVersion(DEFAULT_TEMPLATE, { edit: (d) => void (d.askImportance = false) });
+		expect(asksImportance(off)).toBe(false);
+		expect(validateTemplate({ ...DEFAULT_TEMPLATE, askImportance: 'no' })).toEqual([
+			{ code: 'invalid-option', path: 'askImportance', message: 'must be true or false' }
+		]);
 	});
 });
 

@@ -13,7 +13,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user;
 	if (!user) redirect(303, (await core.setup.needed()) ? '/setup' : '/login');
 
-	const [engagements, canCreate] = await Promise.all([core.engagements.listFor(user), core.engagements.canCreate(user)]);
+	const [engagements, canCreate, organisations] = await Promise.all([core.engagements.listFor(user), core.engagements.canCreate(user), core.templates.organisationsFor(user)]);
 	let defaults = null;
 	if (canCreate) {
 		const { plusTwelveMonths } = await coreModule();
@@ -23,7 +23,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return {
 		engagements: engagements.map((e) => ({ id: e.id, coopName: e.coopName, role: e.role, phase: e.phase, startDate: e.startDate, endDate: e.endDate })),
 		canCreate,
-		defaults
+		defaults,
+		organisations
 	};
 };
 

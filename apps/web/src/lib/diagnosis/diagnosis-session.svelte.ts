@@ -3,7 +3,8 @@
 // reactive reads and writes through @teixit/model.
 //
 //   workspace     runs (frozen templates), shared item notes; awareness = presence (+ viewed item)
-//   facilitation  step, round, timer, focus, reveal flags, agreed scores; server: readiness, aggregates
+//   facilitation  step, round, timer, focus, reveal flags, agreed scores
+//   results       readiness counts and aggregates, written by the server only (read-only for everyone)
 //   private       my own answers and "I have finished" (members only; nobody else can open it)
 //
 // Privacy: answers are written only to the private document; awareness carries the user and, during the
@@ -36,6 +37,7 @@ import {
 	startTimer,
 	suggestRunLabel,
 	type AgreedScore,
+	type DiagnosisTemplate,
 	type ItemAggregate,
 	type PrivateResponse,
 	type Readiness,
@@ -55,7 +57,7 @@ import { ServerClock } from './server-clock.svelte';
 export type Role = 'facilitator' | 'member' | 'observer';
 
 export interface DiagnosisSessionOptions {
-	docs: { workspace: string; facilitation: string; private: string | null };
+	docs: { workspace: string; facilitation: string; results: string; private: string | null };
 	me: { id: string; name: string };
 	role: Role;
 	/** Write access per document, as the server granted it. */
@@ -80,6 +82,8 @@ function versionOf(doc: Y.Doc, bump: () => void): () => void {
 export class DiagnosisSession {
 	readonly workspace: WorkspaceSession;
 	readonly facilitation: WorkspaceSession;
+	/** Server-authored figures: nobody's client can write them, so nobody can forge them. */
+	readonly resultsDoc: WorkspaceSession;
 	/** My private document; null for observers (they have none) and facilitators (they do not score). */
 	readonly mine: WorkspaceSession | null;
 	readonly status: CombinedSyncStatus;
@@ -90,6 +94,7 @@ export class DiagnosisSession {
 
 	#ws = $state(0);
 	#fac = $state(0);
+	#res = $state(0);
 	#priv = $state(0);
 	#teardown: (() => void)[] = [];
 	#started = false;
@@ -100,16 +105,24 @@ export class DiagnosisSession {
 		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation;
 		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace });
 		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation });
+		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true });
 		this.mine = opts.role === 'member' && opts.docs.private ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
 		// Presence lives in the workspace document; the others carry no awareness state at all.
 		this.facilitation.awareness.setLocalState(null);
+		this.resultsDoc.awareness.setLocalState(null);
 		this.mine?.awareness.setLocalState(null);
-		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, ...(this.mine ? [this.mine.status] : [])]);
+		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, this.resultsDoc.status, ...(this.mine ? [this.mine.status] : [])]);
 		this.#teardown.push(
 			versionOf(this.workspace.doc, () => this.#ws++),
 			versionOf(this.facilitation.doc, () => this.#fac++),
+			versionOf(this.resultsDoc.doc, () => this.#res++),
 			...(this.mine ? [versionOf(this.mine.doc, () => this.#priv++)] : [])
 		);
+	}
+
+	/** After the server closed connections (e.g. 4403 on a role change) and access turned out unchanged. */
+	reconnect() {
+		for (const p of [this.workspace, this.facilitation, this.resultsDoc, ...(this.mine ? [this.mine] : [])]) if (p.status.stopped) p.reconnect();
 	}
 
 	/** Connect everything (browser only). */
@@ -118,6 +131,7 @@ export class DiagnosisSession {
 		this.#started = true;
 		this.workspace.start();
 		this.facilitation.start();
+		this.resultsDoc.start();
 		this.mine?.start();
 		void this.clock.sync();
 	}
@@ -125,13 +139,14 @@ export class DiagnosisSession {
 	destroy() {
 		for (const fn of this.#teardown.splice(0)) fn();
 		this.mine?.destroy();
+		this.resultsDoc.destroy();
 		this.facilitation.destroy();
 		this.workspace.destroy();
 	}
 
 	/** Everything needed has arrived from the server at least once. */
 	get loaded(): boolean {
-		const parts = [this.workspace, this.facilitation, ...(this.mine ? [this.mine] : [])];
+		const parts = [this.workspace, this.facilitation, this.resultsDoc, ...(this.mine ? [this.mine] : [])];
 		return parts.every((p) => p.status.phase === 'saved' || p.status.phase === 'saving' || p.status.phase === 'offline');
 	}
 
@@ -152,8 +167,8 @@ export class DiagnosisSession {
 	readonly round: Round = $derived(this.control.round);
 
 	readiness(runId: string, round: Round): Readiness | null {
-		void this.#fac;
-		return readReadiness(this.facilitation.doc, runId, round);
+		void this.#res;
+		return readReadiness(this.resultsDoc.doc, runId, round);
 	}
 
 	revealed(runId: string, round: Round): boolean {
@@ -162,8 +177,8 @@ export class DiagnosisSession {
 	}
 
 	published(runId: string, round: Round): ItemAggregate[] {
-		void this.#fac;
-		return readPublished(this.facilitation.doc, runId, round);
+		void this.#res;
+		return readPublished(this.resultsDoc.doc, runId, round);
 	}
 
 	agreed(runId: string): Record<string, AgreedScore> {
@@ -222,12 +237,13 @@ export class DiagnosisSession {
 		return this.clock.serverNow();
 	}
 
-	/** Create the next run (T0, T1, ...) from the default template and start the session on it. */
-	newRun(): Run | null {
+	/** Create the next run (T0, T1, ...) on a template version (frozen into the run) and start the
+	 *  session on it. The template comes from the server (the version the facilitator picked). */
+	newRun(template: DiagnosisTemplate = DEFAULT_TEMPLATE): Run | null {
 		if (!this.canFacilitate || this.workspace.readOnly) return null;
 		const at = this.#now();
 		const previous = this.currentRun;
-		const run = createRun(this.workspace.doc, { id: randomId(), label: suggestRunLabel(this.runs), template: DEFAULT_TEMPLATE, startedAt: at });
+		const run = createRun(this.workspace.doc, { id: randomId(), label: suggestRunLabel(this.runs), template, startedAt: at });
 		if (previous && previous.closedAt === undefined) closeRun(this.workspace.doc, { id: previous.id, at });
 		startRun(this.facilitation.doc, { runId: run.id, at, by: this.me.id });
 		return run;

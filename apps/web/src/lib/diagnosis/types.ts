@@ -21,3 +21,12 @@ export interface MemberInfo {
 	name: string;
 	role: 'facilitator' | 'member' | 'observer';
 }
+
+/** A template a run can start on (organisation templates and the built-in default). */
+export interface TemplateChoice {
+	id: string;
+	builtIn: boolean;
+	name: { ca: string; es: string; en: string };
+	latestVersion: number;
+	versions: { version: number }[];
+}
