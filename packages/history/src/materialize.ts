@@ -1,0 +1,23 @@
+// A version's state from the nearest stored state at or before it (checkpoint or snapshot) plus the log
+// rows after it, merged without a Y.Doc; then opened in the current doc model (migrations run on the copy,
+// so versions written before a model change open with today's views; the copy is never persisted).
+import * as Y from 'yjs';
+import { migrate, type DocKind, type MigrationResult } from '@teixit/model';
+import { docFromState } from './sections.ts';
+
+export function materializeState(base: Uint8Array | null, rows: readonly Uint8Array[]): Uint8Array {
+	const parts = [...(base && base.length > 0 ? [base] : []), ...rows];
+	if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
+	return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts as Uint8Array[]);
+}
+
+export interface OpenedVersion {
+	doc: Y.Doc;
+	migration: MigrationResult | null;
+}
+
+export function openVersion(state: Uint8Array | null, kind: DocKind | null): OpenedVersion {
+	const doc = docFromState(state);
+	const migration = kind ? migrate(doc, kind) : null;
+	return { doc, migration };
+}
