@@ -106,7 +106,7 @@ describe('history API', () => {
 		expect((await cast.member.get(`/api/v1/engagements/${E}/audit`)).status).toBe(403);
 	});
 
-	it('[H1] named versions are renamed, never deleted', async () => {
+	it('[H2] named versions are renamed, never deleted', async () => {
 		const r = await cast.member.patch(`${H}/workspace/versions/${named.id}`, { label: 'Pla aprovat' });
 		expect(r.status).toBe(200);
 		expect(r.json.label).toBe('Pla aprovat');
