@@ -5,10 +5,22 @@ import * as Y from 'yjs';
 import { migrate, type DocKind, type MigrationResult } from '@teixit/model';
 import { docFromState } from './sections.ts';
 
+/** Above this many parts, applying them to a Y.Doc one by one beats Y.mergeUpdates, whose cost grows
+ *  much faster than linearly with the number of updates from several clients. */
+const MERGE_MAX_PARTS = 16;
+
 export function materializeState(base: Uint8Array | null, rows: readonly Uint8Array[]): Uint8Array {
 	const parts = [...(base && base.length > 0 ? [base] : []), ...rows];
 	if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
-	return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts as Uint8Array[]);
+	if (parts.length === 1) return parts[0]!;
+	if (parts.length <= MERGE_MAX_PARTS) return Y.mergeUpdates(parts as Uint8Array[]);
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		for (const p of parts) Y.applyUpdate(doc, p);
+	});
+	const state = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return state;
 }
 
 export interface OpenedVersion {
