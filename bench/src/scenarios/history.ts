@@ -28,8 +28,11 @@ interface Api {
 	headers: Record<string, string>;
 }
 
+let trace: ((m: string) => void) | null = null;
+
 async function timed<T>(api: Api, method: string, path: string, body?: unknown): Promise<{ ms: number; json: T }> {
 	const t0 = performance.now();
+	trace?.(`history: ${method} ${path.replace(/^.*\/history\/workspace/, '…')}`);
 	const res = await fetch(api.base + path, {
 		method,
 		headers: { ...api.headers, origin: api.base, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -45,6 +48,7 @@ const stats = (xs: number[]) => ({ median: median(xs), max: xs.length ? Math.max
 
 export async function history(api: Api, docName: string, p: HistoryParams, log: (m: string) => void): Promise<HistoryResult> {
 	const engagementId = docName.split('.')[0]!;
+	if (process.env.BENCH_TRACE) trace = log;
 	const H = `/api/v1/engagements/${engagementId}/history/workspace`;
 	const named = await timed<{ id: string }>(api, 'POST', `${H}/versions`, { label: 'Bench: named at the end' });
 	const tl = await timed<{ lastSeq: number; versions: { id: string; kind: string; seq: number }[] }>(api, 'GET', H);

@@ -80,10 +80,28 @@ function diffEntries(a: Record<string, unknown>, b: Record<string, unknown>): En
 	return out;
 }
 
+/** Longest a diff may run (ms) before we fall back to a coarser answer: Myers' diff is O(N·D), and a
+ *  large section that changed a lot (a long document appended to for hours) would take minutes. */
+const DIFF_TIMEOUT_MS = 200;
+
 function diffItems(a: unknown[], b: unknown[]) {
-	const parts = diffArrays(a.map(canonical), b.map(canonical));
+	const ca = a.map(canonical);
+	const cb = b.map(canonical);
+	const parts = diffArrays(ca, cb, { timeout: DIFF_TIMEOUT_MS });
 	const added: unknown[] = [];
 	const removed: unknown[] = [];
+	if (!parts) {
+		// Too costly to align: report the multiset difference (what is in one and not the other).
+		const count = new Map<string, number>();
+		for (const x of ca) count.set(x, (count.get(x) ?? 0) + 1);
+		for (const x of cb) {
+			const n = count.get(x) ?? 0;
+			if (n > 0) count.set(x, n - 1);
+			else added.push(JSON.parse(x) as unknown);
+		}
+		for (const [x, n] of count) for (let i = 0; i < n; i++) removed.push(JSON.parse(x) as unknown);
+		return { added, removed };
+	}
 	for (const p of parts) {
 		if (p.added) added.push(...p.value.map((s) => JSON.parse(s) as unknown));
 		else if (p.removed) removed.push(...p.value.map((s) => JSON.parse(s) as unknown));
@@ -91,8 +109,31 @@ function diffItems(a: unknown[], b: unknown[]) {
 	return { added, removed };
 }
 
-function diffText(a: string, b: string): TextPart[] {
-	return diffWordsWithSpace(a, b).map((p) => ({ op: p.added ? '+' : p.removed ? '-' : '=', text: p.value }));
+const isWordChar = (c: string | undefined) => c !== undefined && /\S/.test(c);
+
+/** Word diff of two texts. The common prefix and suffix (cut at word boundaries) are taken out first,
+ *  so the usual case (an edit somewhere in a long text) costs the size of the edit; a middle that is
+ *  still too costly to align is shown as removed + added as a whole. */
+export function diffText(a: string, b: string): TextPart[] {
+	const max = Math.min(a.length, b.length);
+	let p = 0;
+	while (p < max && a[p] === b[p]) p++;
+	while (p > 0 && isWordChar(a[p - 1]) && (isWordChar(a[p]) || isWordChar(b[p]))) p--;
+	let s = 0;
+	while (s < max - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+	while (s > 0 && isWordChar(a[a.length - s]) && (isWordChar(a[a.length - s - 1]) || isWordChar(b[b.length - s - 1]))) s--;
+	const midA = a.slice(p, a.length - s);
+	const midB = b.slice(p, b.length - s);
+	const out: TextPart[] = [];
+	if (p > 0) out.push({ op: '=', text: a.slice(0, p) });
+	const mid = midA && midB ? diffWordsWithSpace(midA, midB, { timeout: DIFF_TIMEOUT_MS }) : undefined;
+	if (mid) for (const x of mid) out.push({ op: x.added ? '+' : x.removed ? '-' : '=', text: x.value });
+	else {
+		if (midA) out.push({ op: '-', text: midA });
+		if (midB) out.push({ op: '+', text: midB });
+	}
+	if (s > 0) out.push({ op: '=', text: a.slice(a.length - s) });
+	return out;
 }
 
 /** Compares one section's two states; null when they are equal. */

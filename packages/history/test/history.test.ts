@@ -269,3 +269,32 @@ describe('history', () => {
 		expect(groups[0]!.session).toBeNull();
 	});
 });
+
+describe('text diff', () => {
+	it('[H4] word diffs survive long texts: prefix/suffix cut at word boundaries, bounded time', async () => {
+		const { diffText } = await import('../src/diff.ts');
+		const join = (parts: { op: string; text: string }[], keep: string) => parts.filter((p) => p.op === '=' || p.op === keep).map((p) => p.text).join('');
+		fc.assert(
+			fc.property(fc.string(), fc.string(), (a, b) => {
+				const d = diffText(a, b);
+				expect(join(d, '-')).toBe(a);
+				expect(join(d, '+')).toBe(b);
+			}),
+			{ numRuns: RUNS }
+		);
+		expect(diffText('el gat negre', 'el gos negre')).toEqual([
+			{ op: '=', text: 'el ' },
+			{ op: '-', text: 'gat' },
+			{ op: '+', text: 'gos' },
+			{ op: '=', text: ' negre' }
+		]);
+		const big = Array.from({ length: 200_000 }, (_, i) => `w${i}`).join(' ');
+		const other = Array.from({ length: 200_000 }, (_, i) => `z${i}`).join(' ');
+		const t0 = performance.now();
+		const d = diffText(big, `${big} ${other}`);
+		const d2 = diffText(big, other);
+		expect(performance.now() - t0).toBeLessThan(3000);
+		expect(join(d, '+')).toBe(`${big} ${other}`);
+		expect(join(d2, '-')).toBe(big);
+	});
+});
