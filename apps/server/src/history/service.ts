@@ -62,11 +62,45 @@ function versionsOut(rows: VersionRow[]): VersionOut[] {
 	});
 }
 
+interface Resolved {
+	ref: string;
+	seq: number;
+	version: VersionRow | null;
+	state: () => Promise<Uint8Array>;
+}
+
 const sectionsOut = (sections: Section[], locale: Locale, doc: Y.Doc) => sections.map((s) => ({ name: s.name, label: sectionLabel(s.name, locale, doc), kind: s.kind, view: s.view }));
+
+/** Opened versions kept in memory: a version's state never changes, and people go back and forth
+ *  between open and compare. Small on purpose (a version of a big document is megabytes). */
+const OPENED_CACHE = 8;
 
 export function createHistoryService(deps: { core: Core; sync: SyncServer; store: HistoryStore }) {
 	const { core, sync, store } = deps;
 	const db = core.db;
+	const opened = new Map<string, { doc: Y.Doc; sections: Section[]; migration: ReturnType<typeof openVersion>['migration'] }>();
+
+	/** Opens a resolved state in the current model; cached unless it is the live state. */
+	async function openCached(docName: string, kind: HistoryDoc, r: Resolved) {
+		const key = r.ref === 'live' ? null : `${docName}|${r.version ? `v:${r.version.id}` : `s:${r.seq}`}`;
+		const hit = key ? opened.get(key) : undefined;
+		if (hit) {
+			opened.delete(key!);
+			opened.set(key!, hit);
+			return hit;
+		}
+		const o = openVersion(await r.state(), kind);
+		const entry = { doc: o.doc, sections: readSections(o.doc), migration: o.migration };
+		if (key) {
+			opened.set(key, entry);
+			while (opened.size > OPENED_CACHE) {
+				const oldest = opened.keys().next().value!;
+				opened.get(oldest)?.doc.destroy();
+				opened.delete(oldest);
+			}
+		}
+		return entry;
+	}
 
 	async function authorize(user: User, engagementId: string, doc: string, need: 'read' | 'write') {
 		const role = await core.engagements.requireRole(user, engagementId);
@@ -85,23 +119,24 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 		return Object.fromEntries(rows.map((r) => [r.id, r.name]));
 	}
 
-	/** Resolves a version reference: a version id, `seq:N` (any point of the log) or `live`. */
-	async function resolve(docName: string, ref: string): Promise<{ ref: string; seq: number; state: Uint8Array; version: VersionRow | null }> {
+	/** Resolves a version reference: a version id, `seq:N` (any point of the log) or `live`. The state is
+	 *  loaded only when asked for (an opened version may already be in memory). */
+	async function resolve(docName: string, ref: string): Promise<Resolved> {
 		if (ref === 'live') {
 			await sync.flush(docName);
 			const seq = await store.lastSeq(docName);
-			return { ref, seq, state: await store.stateAt(docName, seq), version: null };
+			return { ref, seq, version: null, state: () => store.stateAt(docName, seq) };
 		}
 		const m = /^seq:(\d{1,15})$/.exec(ref);
 		if (m) {
 			const seq = Number(m[1]);
 			const last = await store.lastSeq(docName);
 			if (seq > last) throw new DomainError('not_found', `The log of this document ends at ${last}`);
-			return { ref, seq, state: await store.stateAt(docName, seq), version: null };
+			return { ref, seq, version: null, state: () => store.stateAt(docName, seq) };
 		}
 		const v = await store.version(docName, ref);
 		if (!v) throw new DomainError('not_found', 'Version not found');
-		return { ref, seq: v.seq, state: v.state, version: v };
+		return { ref, seq: v.seq, version: v, state: async () => v.state };
 	}
 
 	async function prune(docName: string) {
@@ -144,21 +179,24 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 		async open(user: User, engagementId: string, doc: string, ref: string, locale: Locale) {
 			const a = await authorize(user, engagementId, doc, 'read');
 			const r = await resolve(a.docName, ref);
-			const { doc: ydoc, migration } = openVersion(r.state, a.doc);
+			const { doc: ydoc, sections, migration } = await openCached(a.docName, a.doc, r);
 			const version = r.version ? versionsOut([r.version])[0]! : null;
-			return { docName: a.docName, ref, seq: r.seq, version, migratedFrom: migration?.status === 'upgraded' ? migration.from : null, sections: sectionsOut(readSections(ydoc), locale, ydoc) };
+			return { docName: a.docName, ref, seq: r.seq, version, migratedFrom: migration?.status === 'upgraded' ? migration.from : null, sections: sectionsOut(sections, locale, ydoc) };
 		},
 
 		async compare(user: User, engagementId: string, doc: string, fromRef: string, toRef: string, locale: Locale) {
 			const a = await authorize(user, engagementId, doc, 'read');
 			const [from, to] = [await resolve(a.docName, fromRef), await resolve(a.docName, toRef)];
-			const fromDoc = openVersion(from.state, a.doc).doc;
-			const toDoc = openVersion(to.state, a.doc).doc;
-			const diffs = compareSections(readSections(fromDoc), readSections(toDoc));
+			const fromOpened = await openCached(a.docName, a.doc, from);
+			const toOpened = await openCached(a.docName, a.doc, to);
+			const toDoc = toOpened.doc;
+			const diffs = compareSections(fromOpened.sections, toOpened.sections);
 			// Who: the log rows between the two points, replayed on the older one.
 			const [lo, hi] = from.seq <= to.seq ? [from, to] : [to, from];
 			const rows = lo.seq < hi.seq ? await store.rows(a.docName, lo.seq, hi.seq, ATTRIBUTION_ROWS) : [];
-			const { bySection } = attributeRows(await store.stateAt(a.docName, lo.seq), rows);
+			// An imported version's state is not the log's at its seq: attribute from the log's own state.
+			const base = rows.length === 0 ? null : lo.version && lo.version.kind !== 'imported' ? await lo.state() : await store.stateAt(a.docName, lo.seq);
+			const { bySection } = attributeRows(base, rows);
 			const people = await names(rows.map((r) => r.userId));
 			return {
 				docName: a.docName,
