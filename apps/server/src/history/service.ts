@@ -13,6 +13,7 @@ import {
 	compareSections,
 	exportVersion,
 	ImportError,
+	materializeDoc,
 	openVersion,
 	parseExport,
 	readSections,
@@ -67,6 +68,8 @@ interface Resolved {
 	seq: number;
 	version: VersionRow | null;
 	state: () => Promise<Uint8Array>;
+	/** What to open: the stored state, or a doc built straight from base + rows. */
+	doc: () => Promise<Uint8Array | Y.Doc>;
 }
 
 const sectionsOut = (sections: Section[], locale: Locale, doc: Y.Doc) => sections.map((s) => ({ name: s.name, label: sectionLabel(s.name, locale, doc), kind: s.kind, view: s.view }));
@@ -89,7 +92,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			opened.set(key!, hit);
 			return hit;
 		}
-		const o = openVersion(await r.state(), kind);
+		const o = openVersion(await r.doc(), kind);
 		const entry = { doc: o.doc, sections: readSections(o.doc), migration: o.migration };
 		if (key) {
 			opened.set(key, entry);
@@ -125,18 +128,23 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 		if (ref === 'live') {
 			await sync.flush(docName);
 			const seq = await store.lastSeq(docName);
-			return { ref, seq, version: null, state: () => store.stateAt(docName, seq) };
+			return { ref, seq, version: null, state: () => store.stateAt(docName, seq), doc: async () => docAt(docName, seq) };
 		}
 		const m = /^seq:(\d{1,15})$/.exec(ref);
 		if (m) {
 			const seq = Number(m[1]);
 			const last = await store.lastSeq(docName);
 			if (seq > last) throw new DomainError('not_found', `The log of this document ends at ${last}`);
-			return { ref, seq, version: null, state: () => store.stateAt(docName, seq) };
+			return { ref, seq, version: null, state: () => store.stateAt(docName, seq), doc: async () => docAt(docName, seq) };
 		}
 		const v = await store.version(docName, ref);
 		if (!v) throw new DomainError('not_found', 'Version not found');
-		return { ref, seq: v.seq, version: v, state: async () => v.state };
+		return { ref, seq: v.seq, version: v, state: async () => v.state, doc: async () => v.state };
+	}
+
+	async function docAt(docName: string, seq: number): Promise<Y.Doc> {
+		const { base, rows } = await store.partsAt(docName, seq);
+		return materializeDoc(base, rows);
 	}
 
 	async function prune(docName: string) {

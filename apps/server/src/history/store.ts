@@ -29,8 +29,8 @@ export function createHistoryStore(db: Db) {
 		return Number(r?.seq ?? 0);
 	}
 
-	/** The document's encoded state at `seq`: the nearest stored state at or before it, plus the rows after. */
-	async function stateAt(docName: string, seq: number): Promise<Uint8Array> {
+	/** The nearest stored state at or before `seq` (non-imported version or snapshot) and the rows after it. */
+	async function partsAt(docName: string, seq: number): Promise<{ base: Uint8Array | null; rows: Uint8Array[] }> {
 		const [v] = await db
 			.select({ seq: docVersions.seq, state: docVersions.state })
 			.from(docVersions)
@@ -46,7 +46,13 @@ export function createHistoryStore(db: Db) {
 		const base = v && (!s || v.seq >= s.seq) ? v : s;
 		const from = base?.seq ?? 0;
 		const rows = from >= seq ? [] : await db.select({ update: docUpdates.update }).from(docUpdates).where(and(eq(docUpdates.docName, docName), gt(docUpdates.seq, from), lte(docUpdates.seq, seq))).orderBy(asc(docUpdates.seq));
-		return materializeState(base?.state ?? null, rows.map((r) => r.update));
+		return { base: base?.state ?? null, rows: rows.map((r) => r.update) };
+	}
+
+	/** The document's encoded state at `seq`. */
+	async function stateAt(docName: string, seq: number): Promise<Uint8Array> {
+		const { base, rows } = await partsAt(docName, seq);
+		return materializeState(base, rows);
 	}
 
 	async function insertVersion(v: { docName: string; seq: number; kind: VersionKind; label: string | null; authorId: string | null; state: Uint8Array }): Promise<VersionRow> {
@@ -57,6 +63,7 @@ export function createHistoryStore(db: Db) {
 
 	return {
 		lastSeq,
+		partsAt,
 		stateAt,
 		insertVersion,
 
