@@ -7,8 +7,9 @@ import type { PresenceParams } from './scenarios/presence.ts';
 import type { JoinStormParams } from './scenarios/joinstorm.ts';
 import type { ConnectionsParams } from './scenarios/connections.ts';
 import type { ColdLoadParams } from './scenarios/coldload.ts';
+import type { HistoryParams } from './scenarios/history.ts';
 
-export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load'] as const;
+export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load', 'history'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
@@ -30,6 +31,8 @@ export interface BenchConfig {
 	joinStorm: JoinStormParams;
 	connections: ConnectionsParams;
 	coldLoad: ColdLoadParams;
+	/** Runs on the cold-load document, after it. */
+	history: HistoryParams;
 }
 
 export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
@@ -51,7 +54,8 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		presenceCpu: quick ? { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 1.5 } : { label: 'presence-cpu', rooms: 1, clientsPerRoom: 50, hz: 10, seconds: 3 },
 		joinStorm: quick ? { docBytes: 250_000, clients: 30 } : { docBytes: 1_000_000, clients: 100 },
 		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 2000 },
-		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 }
+		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 },
+		history: quick ? { randomPoints: 10 } : { randomPoints: 40 }
 	};
 }
 

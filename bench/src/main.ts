@@ -12,7 +12,8 @@ import { clientCounters } from './loadgen/client.ts';
 import { awaitQuiet, sleep } from './loadgen/monitor.ts';
 import { parserStats } from './loadgen/yparse.ts';
 import { extractMetrics, mergeRounds, renderReport, type Metrics } from './report.ts';
-import { coldLoad } from './scenarios/coldload.ts';
+import { coldLoad, type ColdLoadResult } from './scenarios/coldload.ts';
+import { history } from './scenarios/history.ts';
 import type { RunContext } from './scenarios/common.ts';
 import { connections } from './scenarios/connections.ts';
 import { fanout } from './scenarios/fanout.ts';
@@ -84,6 +85,8 @@ async function runScenario(name: ScenarioName, ctx: RunContext, cfg: BenchConfig
 			return joinStorm(ctx, cfg.joinStorm);
 		case 'cold-load':
 			return coldLoad(ctx, cfg.coldLoad);
+		case 'history':
+			throw new Error('history runs on the cold-load document, after it');
 	}
 }
 
@@ -168,20 +171,33 @@ async function main() {
 		}
 	}
 
-	let cold: unknown = null;
+	let cold: ColdLoadResult | null = null;
+	let hist: unknown = null;
 	const teixit = targets.get('teixit');
-	if (cfg.scenarios.includes('cold-load') && teixit) {
+	const wantCold = cfg.scenarios.includes('cold-load');
+	const wantHistory = cfg.scenarios.includes('history');
+	if ((wantCold || wantHistory) && teixit) {
 		const ctx: RunContext = { target: teixit, addressSpread: cfg.addressSpread, log: (m) => log(`teixit ${m}`) };
 		try {
 			await teixit.start();
-			cold = await coldLoad(ctx, cfg.coldLoad);
-			record('cold-load', 'teixit', cold);
+			// history alone still needs the big document: build it without the restarts
+			cold = await coldLoad(ctx, wantCold ? cfg.coldLoad : { ...cfg.coldLoad, restarts: 0 });
+			if (wantCold) record('cold-load', 'teixit', cold);
 		} catch (err) {
-			recordError('cold-load', 'teixit', err);
+			recordError(wantCold ? 'cold-load' : 'history', 'teixit', err);
 			if (teixit instanceof TeixitTarget) log(`teixit log tail:\n${teixit.logTail(10)}`);
-		} finally {
-			await teixit.stop();
 		}
+		if (wantHistory && cold && teixit instanceof TeixitTarget) {
+			try {
+				const base = teixit.wsUrl('x').replace(/^ws/, 'http').replace(/\/sync\/.*$/, '');
+				hist = await history({ base, headers: teixit.headers() }, cold.bigRoom, cfg.history, (m) => log(`teixit ${m}`));
+				record('history', 'teixit', hist);
+			} catch (err) {
+				recordError('history', 'teixit', err);
+				log(`teixit log tail:\n${teixit.logTail(10)}`);
+			}
+		}
+		await teixit.stop();
 	}
 	for (const t of targets.values()) await t.teardown().catch((err) => log(`teardown ${t.name}: ${errText(err)}`));
 	for (const [name, e] of Object.entries(setupErrors)) for (const s of cfg.scenarios) (errors[s] ??= {})[name as TargetName] = `setup failed: ${e}`;
@@ -218,6 +234,7 @@ async function main() {
 		config: cfg,
 		rounds,
 		coldLoad: cold,
+		history: hist,
 		summary,
 		budgets,
 		errors,

@@ -4,6 +4,7 @@
 // ≈ = other processes used notable CPU meanwhile (noisy machine).
 import type { BenchConfig, ScenarioName } from './config.ts';
 import type { ColdLoadResult } from './scenarios/coldload.ts';
+import type { HistoryResult } from './scenarios/history.ts';
 import type { ConnectionsResult } from './scenarios/connections.ts';
 import type { FanoutResult } from './scenarios/fanout.ts';
 import type { JoinStormResult } from './scenarios/joinstorm.ts';
@@ -104,6 +105,18 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 			set('verifyOk', c.verify.ok ? 1 : 0);
 			break;
 		}
+		case 'history': {
+			const h = r as HistoryResult;
+			set('openMaxMs', h.openMaxMs);
+			set('openNamedMs', h.openNamedMs);
+			set('openCheckpointMedianMs', h.openCheckpointMs.median);
+			set('openSeqMedianMs', h.openSeqMs.median);
+			set('openSeqMaxMs', h.openSeqMs.max);
+			set('timelineMs', h.timelineMs);
+			set('compareMs', h.compareMs);
+			set('versions', h.versions);
+			break;
+		}
 	}
 	return { values, flags };
 }
@@ -172,7 +185,7 @@ function thresholdVerdict(t: number, refs: Partial<Record<TargetName, Metrics>>,
 	return tc > 0 ? '?' : 'FAIL';
 }
 
-export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presence' | 'presenceCpu' | 'joinStorm' | 'connections' | 'coldLoad'>): TableDef[] {
+export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presence' | 'presenceCpu' | 'joinStorm' | 'connections' | 'coldLoad' | 'history'>): TableDef[] {
 	const f = cfg.fanout;
 	const fanRows: Row[] = [];
 	for (const r of f.rates) {
@@ -263,6 +276,20 @@ export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presen
 				{ label: 'commits/s while building (/metrics)', key: 'commitsPerSec', digits: 0 },
 				{ label: 'lost after restart', key: 'lost', digits: 0, budget: { text: '0', check: zero } }
 			]
+		},
+		{
+			scenario: 'history',
+			title: `History: versions of the ${cfg.coldLoad.updates.toLocaleString('en')}-update cold-load doc opened through the API (Teixit only; ${cfg.history.randomPoints} random log points)`,
+			rows: [
+				{ label: 'slowest open ms (any version or point)', key: 'openMaxMs', budget: { text: '< 500 ms', check: lt(500) } },
+				{ label: 'open named version ms', key: 'openNamedMs' },
+				{ label: 'open automatic checkpoint ms (median)', key: 'openCheckpointMedianMs' },
+				{ label: 'open random log point ms (median)', key: 'openSeqMedianMs' },
+				{ label: 'open random log point ms (max)', key: 'openSeqMaxMs' },
+				{ label: 'timeline ms', key: 'timelineMs' },
+				{ label: 'compare mid-log vs end ms', key: 'compareMs' },
+				{ label: 'versions stored', key: 'versions', digits: 0 }
+			]
 		}
 	];
 }
@@ -304,7 +331,7 @@ export function renderReport(
 		for (const row of def.rows) {
 			const cells = COLS.map((t) => {
 				const m = byTarget?.[t];
-				if (!m) return errors[def.scenario]?.[t] ? 'error' : def.scenario === 'cold-load' && t !== 'teixit' ? 'n/a' : '—';
+				if (!m) return errors[def.scenario]?.[t] ? 'error' : (def.scenario === 'cold-load' || def.scenario === 'history') && t !== 'teixit' ? 'n/a' : '—';
 				let s = fmt(m.values[row.key], row.digits ?? 1, row.key);
 				if (row.key === 'threshold') {
 					const c = m.values.thresholdCensored ?? 0;

@@ -22,6 +22,11 @@ import syncRoutes from './routes/sync.ts';
 import { wireSyncMetrics } from './sync/metrics.ts';
 import { PresenceLog } from './sync/presence.ts';
 import sessionRoutes from './routes/api/sessions.ts';
+import historyRoutes from './routes/api/history.ts';
+import { autoCheckpoints } from './history/auto.ts';
+import { createHistoryService, type HistoryService } from './history/service.ts';
+import { createHistoryStore } from './history/store.ts';
+import type { BurstPolicy } from '@teixit/history';
 import templateRoutes from './routes/api/templates.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
 import { migrateOnLoad } from './workshop/doc-migrations.ts';
@@ -30,6 +35,7 @@ declare module 'fastify' {
 	interface FastifyInstance {
 		sync: SyncServer;
 		presence: PresenceLog;
+		history: HistoryService;
 	}
 }
 
@@ -48,6 +54,9 @@ export interface BuildOptions {
 	registerRuntime?: boolean;
 	/** Serve the SvelteKit build (default true). */
 	web?: boolean;
+	/** Automatic checkpoints: when a burst of activity is over (tests shorten it). */
+	checkpointPolicy?: BurstPolicy;
+	checkpointTickMs?: number;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -75,9 +84,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	app.decorate('presence', presence);
 	const publisher = new DiagnosisPublisher(sync, core, app.log);
 	const stopMigrations = migrateOnLoad(sync, app.log);
+	const historyStore = createHistoryStore(database.db);
+	const history = createHistoryService({ core, sync, store: historyStore });
+	app.decorate('history', history);
+	const checkpoints = autoCheckpoints(sync, historyStore, { policy: opts.checkpointPolicy, tickMs: opts.checkpointTickMs, prune: history.prune, logger: app.log });
 	app.addHook('preClose', async () => {
 		publisher.stop();
 		stopMigrations();
+		checkpoints.stop();
 	});
 
 	await app.register(corePlugin, { core, database });
@@ -115,6 +129,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 		await api.register(authRoutes);
 		await api.register(engagementRoutes);
 		await api.register(sessionRoutes);
+		await api.register(historyRoutes);
 		await api.register(templateRoutes);
 	}, { prefix: '/api/v1' });
 

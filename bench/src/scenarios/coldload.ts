@@ -30,6 +30,8 @@ export interface ColdLoadRun {
 
 export interface ColdLoadResult {
 	params: ColdLoadParams;
+	/** The big document (for the history scenario, which runs on it). */
+	bigRoom: string;
 	buildMs: number;
 	updatesPerSec: number;
 	runs: ColdLoadRun[];
@@ -132,6 +134,7 @@ export async function coldLoad(ctx: RunContext, p: ColdLoadParams): Promise<Cold
 	}
 	return {
 		params: p,
+		bigRoom: bigRoom!,
 		buildMs: round(buildMs, 0),
 		updatesPerSec: round((p.updates / buildMs) * 1000, 0),
 		runs,

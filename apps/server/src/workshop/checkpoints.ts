@@ -1,16 +1,12 @@
 // Checkpoints of a document in doc_versions: the full encoded state at a committed sequence, so any
-// version opens on its own (DESIGN §5). Taken at the end of each workshop session.
-import * as Y from 'yjs';
-import { desc, eq } from 'drizzle-orm';
-import { docUpdates, docVersions, type Db } from '@teixit/db';
+// version opens on its own (DESIGN §5). Taken at the end of each workshop session. The state is built
+// from the log (history/store.ts), so it is exactly the document at that seq.
+import type { Db } from '@teixit/db';
 import type { SyncServer } from '@teixit/sync';
-import { randomBytes } from 'node:crypto';
+import { createHistoryStore, type VersionKind } from '../history/store.ts';
 
-export async function checkpoint(sync: SyncServer, db: Db, opts: { docName: string; kind: 'auto' | 'session' | 'named'; label: string | null; authorId: string | null }) {
+export async function checkpoint(sync: SyncServer, db: Db, opts: { docName: string; kind: VersionKind; label: string | null; authorId: string | null }) {
 	await sync.flush(opts.docName);
-	const state = await sync.read(opts.docName, (doc) => Y.encodeStateAsUpdate(doc));
-	const [last] = await db.select({ seq: docUpdates.seq }).from(docUpdates).where(eq(docUpdates.docName, opts.docName)).orderBy(desc(docUpdates.seq)).limit(1);
-	const id = randomBytes(10).toString('hex');
-	await db.insert(docVersions).values({ id, docName: opts.docName, seq: last?.seq ?? 0, kind: opts.kind, label: opts.label, authorId: opts.authorId, state });
-	return { id, seq: last?.seq ?? 0 };
+	const v = await createHistoryStore(db).checkpoint(opts);
+	return { id: v.id, seq: v.seq };
 }

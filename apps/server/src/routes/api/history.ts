@@ -1,0 +1,178 @@
+// Version history API: thin routes over history/service.ts, which holds the access rules. `:doc` is
+// 'workspace' or 'facilitation'; private documents are not addressable.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Locale } from '@teixit/model';
+import { errors } from './schemas.ts';
+
+const DocParams = Type.Object({ id: Type.String({ maxLength: 64 }), doc: Type.String({ maxLength: 32 }) });
+const VersionParams = Type.Object({ id: Type.String({ maxLength: 64 }), doc: Type.String({ maxLength: 32 }), versionId: Type.String({ maxLength: 64 }) });
+const Ref = Type.String({ maxLength: 64, pattern: '^(live|seq:[0-9]{1,15}|[a-z0-9]{1,64})$', description: 'a version id, `seq:N` (any point of the log) or `live`' });
+const LocaleQ = Type.Optional(Type.Union([Type.Literal('ca'), Type.Literal('es'), Type.Literal('en')]));
+const Label = Type.String({ minLength: 1, maxLength: 120 });
+
+const Version = Type.Object({
+	id: Type.String(),
+	seq: Type.Integer(),
+	kind: Type.String({ description: 'auto | session | named | restore | imported' }),
+	label: Type.Union([Type.String(), Type.Null()]),
+	authorId: Type.Union([Type.String(), Type.Null()]),
+	createdAt: Type.String(),
+	restoredFrom: Type.Union([Type.Object({ id: Type.String(), label: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), createdAt: Type.String() }), Type.Null()])
+});
+const Person = Type.Object({ userId: Type.Union([Type.String(), Type.Null()], { description: 'null: the server (published anonymous results, migrations)' }), updates: Type.Integer() });
+const Timeline = Type.Object({
+	docName: Type.String(),
+	access: Type.String(),
+	lastSeq: Type.Integer(),
+	people: Type.Record(Type.String(), Type.String()),
+	versions: Type.Array(Version),
+	groups: Type.Array(
+		Type.Object({
+			session: Type.Union([Type.Object({ id: Type.String(), startedAt: Type.String(), endedAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+			start: Type.String(),
+			end: Type.String(),
+			bursts: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), firstSeq: Type.Integer(), lastSeq: Type.Integer(), people: Type.Array(Person) })),
+			versions: Type.Array(Version)
+		})
+	)
+});
+const SectionOut = Type.Object({ name: Type.String(), label: Type.String(), kind: Type.String(), view: Type.Unknown() });
+const Opened = Type.Object({ docName: Type.String(), ref: Type.String(), seq: Type.Integer(), version: Type.Union([Version, Type.Null()]), migratedFrom: Type.Union([Type.Integer(), Type.Null()]), sections: Type.Array(SectionOut) });
+const Comparison = Type.Object({
+	docName: Type.String(),
+	from: Type.Object({ ref: Type.String(), seq: Type.Integer() }),
+	to: Type.Object({ ref: Type.String(), seq: Type.Integer() }),
+	attributionComplete: Type.Boolean(),
+	people: Type.Record(Type.String(), Type.String()),
+	sections: Type.Array(
+		Type.Object({
+			name: Type.String(),
+			label: Type.String(),
+			kind: Type.String(),
+			status: Type.String(),
+			entries: Type.Optional(Type.Array(Type.Object({ op: Type.String(), key: Type.String(), before: Type.Optional(Type.Unknown()), after: Type.Optional(Type.Unknown()) }))),
+			items: Type.Optional(Type.Object({ added: Type.Array(Type.Unknown()), removed: Type.Array(Type.Unknown()) })),
+			text: Type.Optional(Type.Array(Type.Object({ op: Type.String(), text: Type.String() }))),
+			formattingOnly: Type.Optional(Type.Boolean()),
+			authors: Type.Array(Person)
+		})
+	)
+});
+const Export = Type.Object({
+	format: Type.String(),
+	version: Type.Integer(),
+	docName: Type.String(),
+	seq: Type.Integer(),
+	kind: Type.String(),
+	label: Type.Union([Type.String(), Type.Null()]),
+	createdAt: Type.String(),
+	exportedAt: Type.String(),
+	state: Type.String(),
+	sha256: Type.String()
+});
+
+const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+	const h = () => app.history;
+	const base = '/engagements/:id/history/:doc';
+
+	app.get(base, { schema: { tags: ['history'], summary: 'Timeline: versions and activity grouped by session and person', params: DocParams, response: { 200: Timeline, ...errors(401, 404) } } }, async (request) =>
+		h().timeline(app.requireUser(request), request.params.id, request.params.doc)
+	);
+
+	app.get(
+		`${base}/open`,
+		{ schema: { tags: ['history'], summary: 'Open a version (or any point of the log) read-only, section by section', params: DocParams, querystring: Type.Object({ ref: Ref, locale: LocaleQ }), response: { 200: Opened, ...errors(400, 401, 404) } } },
+		async (request) => h().open(app.requireUser(request), request.params.id, request.params.doc, request.query.ref, (request.query.locale ?? 'ca') as Locale)
+	);
+
+	app.get(
+		`${base}/compare`,
+		{
+			schema: {
+				tags: ['history'],
+				summary: 'Compare two versions section by section: added, removed, changed, and by whom',
+				params: DocParams,
+				querystring: Type.Object({ from: Ref, to: Ref, locale: LocaleQ }),
+				response: { 200: Comparison, ...errors(400, 401, 404) }
+			}
+		},
+		async (request) => h().compare(app.requireUser(request), request.params.id, request.params.doc, request.query.from, request.query.to, (request.query.locale ?? 'ca') as Locale)
+	);
+
+	app.post(
+		`${base}/versions`,
+		{ schema: { tags: ['history'], summary: 'Name the current state as a version (writers)', params: DocParams, body: Type.Object({ label: Label }, { additionalProperties: false }), response: { 201: Version, ...errors(400, 401, 403, 404) } } },
+		async (request, reply) => reply.status(201).send(await h().name(app.requireUser(request), request.params.id, request.params.doc, request.body.label.trim()))
+	);
+
+	app.patch(
+		`${base}/versions/:versionId`,
+		{
+			schema: {
+				tags: ['history'],
+				summary: 'Rename a version (writers); naming an automatic checkpoint keeps it forever. Versions cannot be deleted.',
+				params: VersionParams,
+				body: Type.Object({ label: Label }, { additionalProperties: false }),
+				response: { 200: Version, ...errors(400, 401, 403, 404) }
+			}
+		},
+		async (request) => h().rename(app.requireUser(request), request.params.id, request.params.doc, request.params.versionId, request.body.label.trim())
+	);
+
+	app.post(
+		`${base}/versions/:versionId/restore`,
+		{
+			schema: {
+				tags: ['history'],
+				summary: 'Restore a version, whole or some sections, as a new change on the live document (writers)',
+				params: VersionParams,
+				body: Type.Optional(Type.Object({ sections: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 500 })) }, { additionalProperties: false })),
+				response: { 200: Type.Object({ restore: Version, changedSections: Type.Array(Type.String()) }), ...errors(400, 401, 403, 404) }
+			}
+		},
+		async (request) => h().restore(app.requireUser(request), request.params.id, request.params.doc, request.params.versionId, request.body?.sections)
+	);
+
+	app.get(
+		`${base}/versions/:versionId/export`,
+		{ schema: { tags: ['history'], summary: "Export a version's raw state (backup)", params: VersionParams, response: { 200: Export, ...errors(401, 404) } } },
+		async (request, reply) => {
+			const out = await h().exportOne(app.requireUser(request), request.params.id, request.params.doc, request.params.versionId);
+			reply.header('content-disposition', `attachment; filename="${out.docName}-${out.seq}.teixit-version.json"`);
+			return out;
+		}
+	);
+
+	app.post(
+		`${base}/import`,
+		{
+			bodyLimit: 24 * 1024 * 1024,
+			schema: { tags: ['history'], summary: 'Import an exported version as a new version (writers); restore it to bring it live', params: DocParams, body: Type.Unknown(), response: { 201: Version, ...errors(400, 401, 403, 404, 413) } }
+		},
+		async (request, reply) => reply.status(201).send(await h().importOne(app.requireUser(request), request.params.id, request.params.doc, request.body))
+	);
+
+	app.get(
+		'/engagements/:id/audit',
+		{
+			schema: {
+				tags: ['history'],
+				summary: 'Engagement-wide audit: recorded actions and document activity per person (facilitators)',
+				params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+				querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$' })) }),
+				response: {
+					200: Type.Object({
+						people: Type.Record(Type.String(), Type.String()),
+						entries: Type.Array(Type.Object({ at: Type.String(), actorId: Type.Union([Type.String(), Type.Null()]), action: Type.String(), detail: Type.Record(Type.String(), Type.Unknown()) })),
+						activity: Type.Array(Type.Object({ userId: Type.Union([Type.String(), Type.Null()]), docName: Type.String(), updates: Type.Integer(), first: Type.String(), last: Type.String() }))
+					}),
+					...errors(401, 403, 404)
+				}
+			}
+		},
+		async (request) => h().audit(app.requireUser(request), request.params.id, Number(request.query.limit ?? 200))
+	);
+};
+
+export default historyRoutes;

@@ -1,0 +1,38 @@
+// Human labels of sections, in ca/es/en. Known roots of the model are named; item notes name their run and
+// item; unknown roots (added by newer features) fall back to their root name until they are listed here.
+import * as Y from 'yjs';
+import { kvRead, parseItemNotesName, type Locale } from '@teixit/model';
+
+const L = (ca: string, es: string, en: string) => ({ ca, es, en });
+
+/** Add an entry here when a feature adds a root to a document. */
+export const SECTION_LABELS: Record<string, Record<Locale, string>> = {
+	notes: L("Notes de l'acompanyament", 'Notas del acompañamiento', 'Engagement notes'),
+	runs: L('Autodiagnosis', 'Autodiagnósticos', 'Self-diagnoses'),
+	control: L('Control de la sessió i puntuacions acordades', 'Control de la sesión y puntuaciones acordadas', 'Session control and agreed scores'),
+	history: L('Passos de la sessió', 'Pasos de la sesión', 'Session steps'),
+	published: L('Resultats publicats (anònims)', 'Resultados publicados (anónimos)', 'Published results (anonymous)'),
+	dafo: L('Tauler DAFO', 'Tablero DAFO', 'SWOT board'),
+	hypotheses: L('Hipòtesis de partida', 'Hipótesis de partida', 'Starting hypotheses'),
+	actions: L("Pla d'acció comercial", 'Plan de acción comercial', 'Commercial action plan'),
+	actionPlan: L("Pla d'acció comercial", 'Plan de acción comercial', 'Commercial action plan'),
+	minutes: L('Actes de sessió', 'Actas de sesión', 'Session minutes')
+};
+
+const ITEM_NOTES = L('Notes', 'Notas', 'Notes');
+
+function runLabel(doc: Y.Doc | null, runId: string): string {
+	if (!doc) return runId;
+	const runs = doc.share.get('runs');
+	if (!(runs instanceof Y.Array)) return runId;
+	const run = kvRead(runs).get(runId) as { label?: unknown } | undefined;
+	return typeof run?.label === 'string' ? run.label : runId;
+}
+
+export function sectionLabel(name: string, locale: Locale, doc: Y.Doc | null = null): string {
+	const known = SECTION_LABELS[name];
+	if (known) return known[locale];
+	const item = parseItemNotesName(name);
+	if (item) return `${ITEM_NOTES[locale]} · ${runLabel(doc, item.runId)} · ${item.itemKey}`;
+	return name;
+}
