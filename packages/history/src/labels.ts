@@ -12,11 +12,13 @@ export const SECTION_LABELS: Record<string, Record<Locale, string>> = {
 	control: L('Control de la sessió i puntuacions acordades', 'Control de la sesión y puntuaciones acordadas', 'Session control and agreed scores'),
 	history: L('Passos de la sessió', 'Pasos de la sesión', 'Session steps'),
 	published: L('Resultats publicats (anònims)', 'Resultados publicados (anónimos)', 'Published results (anonymous)'),
-	dafo: L('Tauler DAFO', 'Tablero DAFO', 'SWOT board'),
-	hypotheses: L('Hipòtesis de partida', 'Hipótesis de partida', 'Starting hypotheses'),
-	actions: L("Pla d'acció comercial", 'Plan de acción comercial', 'Commercial action plan'),
-	actionPlan: L("Pla d'acció comercial", 'Plan de acción comercial', 'Commercial action plan'),
-	minutes: L('Actes de sessió', 'Actas de sesión', 'Session minutes')
+	dafoCards: L('Tauler DAFO: targetes', 'Tablero DAFO: tarjetas', 'SWOT board: cards'),
+	dafoClusters: L('Tauler DAFO: grups', 'Tablero DAFO: grupos', 'SWOT board: clusters'),
+	'plan:objectives': L('Objectius comercials', 'Objetivos comerciales', 'Commercial objectives'),
+	'plan:actions': L("Pla d'acció: accions", 'Plan de acción: acciones', 'Action plan: actions'),
+	'plan:followups': L('Seguiment de les accions', 'Seguimiento de las acciones', 'Action follow-ups'),
+	'plan:comments': L("Comentaris del pla", 'Comentarios del plan', 'Plan comments'),
+	'plan:hypotheses': L('Hipòtesis de partida', 'Hipótesis de partida', 'Starting hypotheses')
 };
 
 const ITEM_NOTES = L('Notes', 'Notas', 'Notes');
