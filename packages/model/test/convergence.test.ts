@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as prng from 'lib0/prng';
 import {
+	latestVersion,
 	DEFAULT_TEMPLATE,
 	STEPS,
 	adaptTemplate,
@@ -263,7 +264,7 @@ describe('convergence', () => {
 					for (const root of kvRoots) expect([...kvRead(doc.getArray(root))], `${where}, ${root}`).toEqual([...kvRead(first.getArray(root))]);
 					expect(readMeta(doc), where).toEqual(readMeta(first));
 				}
-				expect(readMeta(first).schemaVersion).toBe(1);
+				expect(readMeta(first).schemaVersion).toBe(latestVersion(kind));
 			}
 		}
 	});
