@@ -2,6 +2,7 @@
 export * from './errors.ts';
 export * from './actions.ts';
 export { newId } from './records.ts';
+export * from './hypotheses.ts';
 export * from './dafo.ts';
 export * from './dafo-votes.ts';
 export * from './dafo-workshop.ts';
