@@ -11,7 +11,11 @@ import {
 	dotsLeft,
 	isCameConsistent,
 	latestVoteTotals,
-	linkCard,
+	cardToAction,
+	cardToObjective,
+	linkCardTo,
+	readCame,
+	titleFromCard,
 	markPrivateCardPublished,
 	markRevealed,
 	moveCard,
@@ -118,19 +122,41 @@ describe('board', () => {
 		expect(readCard(doc, 'c1')!.clusterId).toBeUndefined();
 	});
 
-	it('archiving hides a card without losing it; links to objectives and actions merge', () => {
+	it('archiving hides a card without losing it', () => {
+		const doc = new Y.Doc();
+		card(doc, 'c1', 'D');
+		setCardStatus(doc, 'c1', 'archived');
+		expect(readCards(doc)).toEqual([]);
+		expect(readCards(doc, { archived: true })[0]).toMatchObject({ id: 'c1', status: 'archived', text: 'c1' });
+	});
+});
+
+describe('CAME links through the plan API', () => {
+	it('turns a card into an objective and an action in one step each; links read back per card and merge', () => {
 		const a = new Y.Doc();
 		const b = new Y.Doc();
-		card(a, 'c1', 'D');
+		card(a, 'c1', 'O', 'Licitacions amb clàusules socials\nmés detall');
+		card(a, 'c2', 'D', 'Web antiga');
 		syncAll(a, b);
-		linkCard(a, 'c1', 'objective', 'o1');
-		linkCard(b, 'c1', 'action', 'a1');
+		const o = cardToObjective(a, { cardId: 'c1', category: 'compra_publica', byUserId: 'anna' });
+		const act = cardToAction(b, { cardId: 'c1', ownerId: 'biel', byUserId: 'biel', members: ['anna', 'biel'] });
 		syncAll(a, b);
-		expect(readCard(b, 'c1')).toMatchObject({ objectiveIds: ['o1'], actionIds: ['a1'] });
-		linkCard(b, 'c1', 'action', 'a1', false);
-		setCardStatus(b, 'c1', 'archived');
-		expect(readCards(b)).toEqual([]);
-		expect(readCards(b, { archived: true })[0]).toMatchObject({ id: 'c1', status: 'archived', actionIds: [], objectiveIds: ['o1'] });
+		const came = readCame(a);
+		expect(came.map((x) => [x.card.id, x.response, x.objectives.map((y) => y.id), x.actions.map((y) => y.id)])).toEqual([
+			['c2', 'correct', [], []],
+			['c1', 'exploit', [o], [act]]
+		]);
+		expect(came[1]!.objectives[0]).toMatchObject({ title: 'Licitacions amb clàusules socials', category: 'compra_publica', source: { kind: 'dafo', id: 'c1' } });
+		expect(came[1]!.actions[0]).toMatchObject({ ownerId: 'biel', linkedCards: ['c1'] });
+		linkCardTo(a, { cardId: 'c2', kind: 'objective', targetId: o, linked: true });
+		linkCardTo(a, { cardId: 'c1', kind: 'action', targetId: act, linked: false });
+		expect(readCame(a).map((x) => [x.card.id, x.objectives.length, x.actions.length])).toEqual([
+			['c2', 1, 0],
+			['c1', 1, 0]
+		]);
+		expect(() => cardToAction(a, { cardId: 'c1', ownerId: 'zoe', byUserId: 'anna', members: ['anna'] })).toThrow();
+		expect(() => cardToObjective(a, { cardId: 'nope', category: 'captacio', byUserId: 'anna' })).toThrow(/no card/);
+		expect(titleFromCard('x'.repeat(300))).toHaveLength(200);
 	});
 });
 

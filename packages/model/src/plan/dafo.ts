@@ -4,14 +4,15 @@
 //
 // Layout (workspace roots):
 //   dafoCards     Y.Map   cardId -> Y.Map { quadrant, text: Y.Text, authorId?, sourceRef?, clusterId?,
-//                                           order, createdAt, status, links: Y.Map }
+//                                           order, createdAt, status }
 //   dafoClusters  Y.Map   clusterId -> Y.Map { quadrant, title, createdAt }
 //
 // One Y.Map per record with one key per field: two people changing different fields of one card both
 // land, and the text is a Y.Text so two people typing in one card merge character by character. Cards
 // and clusters are created under fresh random ids, so concurrent creations never race for one key.
 // `authorId` is absent on cards published anonymously: there is nothing to hide later, it never existed.
-// Links are keys `objective:<id>` / `action:<id>` -> true, so concurrent links merge.
+// Links to objectives and actions live on the plan's side only (their `linkedCards`, plan/actions.ts),
+// so there is one source of truth; plan/came.ts reads them per card.
 import * as Y from 'yjs';
 import { assertId, isId, isKey } from '../keys.ts';
 import type { Localized } from '../labels.ts';
@@ -98,8 +99,6 @@ export interface DafoCard {
 	order: number;
 	createdAt: number;
 	status: CardStatus;
-	objectiveIds: string[];
-	actionIds: string[];
 }
 
 export interface DafoCluster {
@@ -129,9 +128,7 @@ function parseCard(id: string, m: unknown): DafoCard | null {
 		text: text.toString().slice(0, MAX_CARD_TEXT),
 		order: isNum(m.get('order')) ? (m.get('order') as number) : 0,
 		createdAt: isNum(m.get('createdAt')) ? (m.get('createdAt') as number) : 0,
-		status: m.get('status') === 'archived' ? 'archived' : 'active',
-		objectiveIds: [],
-		actionIds: []
+		status: m.get('status') === 'archived' ? 'archived' : 'active'
 	};
 	const author = m.get('authorId');
 	if (isId(author)) card.authorId = author;
@@ -139,17 +136,6 @@ function parseCard(id: string, m: unknown): DafoCard | null {
 	if (isKey(source)) card.sourceRef = source;
 	const cluster = m.get('clusterId');
 	if (isId(cluster)) card.clusterId = cluster;
-	const links = m.get('links');
-	if (links instanceof Y.Map) {
-		for (const k of links.keys()) {
-			const [kind, ref] = k.split(':');
-			if (!isId(ref) || links.get(k) !== true) continue;
-			if (kind === 'objective') card.objectiveIds.push(ref);
-			else if (kind === 'action') card.actionIds.push(ref);
-		}
-		card.objectiveIds.sort();
-		card.actionIds.sort();
-	}
 	return card;
 }
 
@@ -211,7 +197,6 @@ export function addCard(doc: Y.Doc, card: NewCard, opts: { origin?: unknown } = 
 		m.set('order', card.order ?? nextOrder(doc, card.quadrant));
 		m.set('createdAt', card.createdAt);
 		m.set('status', 'active');
-		m.set('links', new Y.Map<unknown>());
 		cardsMap(doc).set(card.id, m);
 	}, opts.origin);
 	return card.id;
@@ -279,23 +264,6 @@ export function assignCluster(doc: Y.Doc, cardId: string, clusterId: string | nu
 			if (cl.quadrant !== m.get('quadrant')) throw new Error(`cluster ${clusterId} belongs to quadrant ${cl.quadrant}`);
 		}
 		setIfChanged(m, 'clusterId', clusterId ?? undefined);
-	}, opts.origin);
-}
-
-export type LinkKind = 'objective' | 'action';
-
-/** Link a card's CAME response to an objective or an action of the plan (or unlink). */
-export function linkCard(doc: Y.Doc, cardId: string, kind: LinkKind, refId: string, linked = true, opts: { origin?: unknown } = {}): void {
-	if (kind !== 'objective' && kind !== 'action') throw new TypeError(`unknown link kind ${JSON.stringify(kind)}`);
-	assertId(refId, `${kind} id`);
-	doc.transact(() => {
-		const m = cardMap(doc, cardId);
-		let links = m.get('links');
-		if (!(links instanceof Y.Map)) {
-			links = new Y.Map<unknown>();
-			m.set('links', links);
-		}
-		setIfChanged(links as Y.Map<unknown>, `${kind}:${refId}`, linked ? true : undefined);
 	}, opts.origin);
 }
 
