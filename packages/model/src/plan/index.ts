@@ -6,3 +6,4 @@ export * from './hypotheses.ts';
 export * from './dafo.ts';
 export * from './dafo-votes.ts';
 export * from './dafo-workshop.ts';
+export * from './came.ts';
