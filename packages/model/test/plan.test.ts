@@ -6,6 +6,9 @@ import {
 	PlanValidationError,
 	actionsInCycles,
 	addAction,
+	addComment,
+	commentToAction,
+	listComments,
 	addFollowUp,
 	addHypothesis,
 	addObjective,
@@ -266,5 +269,19 @@ describe('hypotheses', () => {
 		});
 		reviewHypothesis(doc, h, { observed: 'mixed', learned: 'too early', decision: 'keep_testing', status: 'inconclusive' });
 		expect(getHypothesis(doc, h)).toMatchObject({ status: 'inconclusive', review: { decision: 'keep_testing' } });
+	});
+});
+
+describe('comments', () => {
+	it('a comment becomes an action in one step, under the same objective, and only once', () => {
+		const { doc, obj } = planDoc();
+		const c = addComment(doc, { targetType: 'objective', targetId: obj, text: 'Ask the market fair for a shared stand\nthey answer in March' }, 'pau');
+		expect(err(() => commentToAction(doc, c, { ownerId: 'stranger' }, 'pau', { members }))).toMatchObject({ code: 'owner_not_member' });
+		expect(listActions(doc)).toEqual([]);
+		const a = commentToAction(doc, c, { ownerId: 'marta', due: '2027-03-31' }, 'pau', { members });
+		expect(getAction(doc, a)).toMatchObject({ title: 'Ask the market fair for a shared stand', description: 'Ask the market fair for a shared stand\nthey answer in March', ownerId: 'marta', objectiveId: obj, due: '2027-03-31', source: { kind: 'comment', id: c } });
+		expect(listComments(doc, { type: 'objective', id: obj })[0]?.actionId).toBe(a);
+		expect(err(() => commentToAction(doc, c, { ownerId: 'marta' }))).toMatchObject({ code: 'invalid' });
+		expect(err(() => addComment(doc, { targetType: 'objective', targetId: obj, text: ' ' }))).toMatchObject({ code: 'required', field: 'text' });
 	});
 });

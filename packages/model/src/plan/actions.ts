@@ -615,3 +615,62 @@ export function reviewSince(actions: readonly Action[], since: number, until: nu
 		overdue: actions.filter((a) => a.due !== null && a.due < to && !closed(a)).sort(order)
 	};
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Comments on objectives and actions, and "turn a comment into an action" in one step.
+
+export const COMMENTS_ROOT = 'plan:comments';
+const commentsArr = (doc: Y.Doc) => doc.getArray<unknown>(COMMENTS_ROOT);
+
+export interface PlanComment {
+	id: string;
+	targetType: 'objective' | 'action';
+	targetId: string;
+	text: string;
+	authorId: string | null;
+	createdAt: number;
+	/** The action this comment was turned into, if any. */
+	actionId: string | null;
+}
+
+export function listComments(doc: Y.Doc, target?: { type: 'objective' | 'action'; id: string }): PlanComment[] {
+	const out: PlanComment[] = [];
+	for (const [id, f] of readRecords(commentsArr(doc))) {
+		if (!live(f) || (f.targetType !== 'objective' && f.targetType !== 'action') || !isId(f.targetId) || typeof f.text !== 'string' || typeof f.createdAt !== 'number') continue;
+		if (target && (f.targetType !== target.type || f.targetId !== target.id)) continue;
+		out.push({ id, targetType: f.targetType, targetId: f.targetId, text: f.text, authorId: isId(f.authorId) ? f.authorId : null, createdAt: f.createdAt, actionId: isId(f.actionId) ? f.actionId : null });
+	}
+	return out.sort(byCreated);
+}
+
+export function addComment(doc: Y.Doc, input: { targetType: 'objective' | 'action'; targetId: string; text: string }, byUserId?: string | null, opts: WriteOptions = {}): string {
+	const id = opts.id ?? newId();
+	const now = opts.now ?? Date.now();
+	const targetType = checkEnum(input.targetType, ['objective', 'action'] as const, 'targetType');
+	const text = checkText(input.text, 'text', { required: true, max: 2000 });
+	doc.transact(() => {
+		const exists = targetType === 'objective' ? getObjective(doc, input.targetId) : getAction(doc, input.targetId);
+		if (!exists) throw new PlanValidationError('not_found', 'targetId', `no ${targetType} ${input.targetId}`);
+		writeFields(commentsArr(doc), id, { targetType, targetId: input.targetId, text, authorId: byUserId && isId(byUserId) ? byUserId : null, createdAt: now }, { now });
+	}, opts.origin);
+	return id;
+}
+
+/**
+ * One step: a new action whose title is the comment (first line, up to the title limit) and whose
+ * description is the whole comment, under the comment's objective (or the commented action's), owned by
+ * `ownerId`; the comment remembers the action. Returns the action id.
+ */
+export function commentToAction(doc: Y.Doc, commentId: string, input: { ownerId: string; due?: string | null }, byUserId?: string | null, opts: WriteOptions = {}): string {
+	let actionId = '';
+	doc.transact(() => {
+		const c = listComments(doc).find((x) => x.id === commentId);
+		if (!c) throw new PlanValidationError('not_found', 'commentId', `no comment ${commentId}`);
+		if (c.actionId && getAction(doc, c.actionId)) throw new PlanValidationError('invalid', 'commentId', 'this comment is already an action');
+		const objectiveId = c.targetType === 'objective' ? c.targetId : (getAction(doc, c.targetId)?.objectiveId ?? null);
+		const title = (c.text.split('\n')[0] ?? '').slice(0, MAX_TITLE);
+		actionId = addAction(doc, { title, description: c.text, ownerId: input.ownerId, objectiveId, due: input.due ?? null, source: { kind: 'comment', id: c.id } }, byUserId, { ...opts, id: undefined });
+		writeFields(commentsArr(doc), c.id, { actionId }, { now: opts.now });
+	}, opts.origin);
+	return actionId;
+}
