@@ -22,6 +22,7 @@ import syncRoutes from './routes/sync.ts';
 import { wireSyncMetrics } from './sync/metrics.ts';
 import { PresenceLog } from './sync/presence.ts';
 import sessionRoutes from './routes/api/sessions.ts';
+import { DafoPublisher } from './workshop/dafo-publisher.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
 import { migrateOnLoad } from './workshop/doc-migrations.ts';
 
@@ -73,9 +74,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	app.decorate('sync', sync);
 	app.decorate('presence', presence);
 	const publisher = new DiagnosisPublisher(sync, core, app.log);
+	const dafoPublisher = new DafoPublisher(sync, core, app.log);
 	const stopMigrations = migrateOnLoad(sync, app.log);
 	app.addHook('preClose', async () => {
 		publisher.stop();
+		dafoPublisher.stop();
 		stopMigrations();
 	});
 

@@ -217,6 +217,17 @@ describe('private writing, reveal and ballots', () => {
 		expect(named.cards).toEqual([{ id: 'z1', quadrant: 'D', text: 't', createdAt: 10, authorId: 'anna' }]);
 	});
 
+	it('an interrupted reveal resumes with the recorded ids, and later rounds skip published cards', () => {
+		const cards = [
+			{ id: 'p1', quadrant: 'D' as const, text: 'a', createdAt: 1, publishedAs: 'x1', revealRound: 2 },
+			{ id: 'p2', quadrant: 'D' as const, text: 'b', createdAt: 2, publishedAs: 'x2', revealRound: 1 },
+			{ id: 'p3', quadrant: 'F' as const, text: 'c', createdAt: 3 }
+		];
+		const plan = planReveal([{ userId: 'anna', cards }], { anonymous: false, at: 9, newId: () => 'n1', resumeRound: 2 });
+		expect(plan.cards.map((c) => c.id)).toEqual(['x1', 'n1']);
+		expect(planReveal([{ userId: 'anna', cards }], { anonymous: false, at: 9, newId: () => 'n1' }).cards.map((c) => c.id)).toEqual(['n1']);
+	});
+
 	it('private cards: save, empty deletes, published ones are frozen', () => {
 		const p = new Y.Doc();
 		savePrivateCard(p, { id: 'p1', quadrant: 'D', text: 'a', createdAt: 1 });

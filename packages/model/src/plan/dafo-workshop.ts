@@ -281,15 +281,18 @@ export interface RevealPlan {
 /**
  * Server: what a reveal publishes. Every unpublished, non-empty private card becomes a board card with a
  * fresh id. Anonymous: no author, the reveal's time instead of the writing time, and the cards ordered by
- * their random new ids, so neither a field nor the order ties a card to a person.
+ * their random new ids, so neither a field nor the order ties a card to a person. With `resumeRound`,
+ * cards already marked for that round are planned again with their recorded ids (idempotent retry).
  */
-export function planReveal(inputs: readonly RevealInput[], opts: { anonymous: boolean; at: number; newId: () => string }): RevealPlan {
+export function planReveal(inputs: readonly RevealInput[], opts: { anonymous: boolean; at: number; newId: () => string; resumeRound?: number }): RevealPlan {
 	const plan: RevealPlan = { cards: [], marks: [] };
 	for (const { userId, cards } of inputs) {
 		assertId(userId, 'userId');
 		for (const c of cards) {
-			if (c.publishedAs || c.text.trim() === '') continue;
-			const id = opts.newId();
+			// A card already marked for this very round (an interrupted reveal) is planned again under its id.
+			const resume = c.publishedAs !== undefined && opts.resumeRound !== undefined && c.revealRound === opts.resumeRound;
+			if ((c.publishedAs && !resume) || c.text.trim() === '') continue;
+			const id = resume ? c.publishedAs! : opts.newId();
 			assertId(id, 'new card id');
 			const card: RevealPlan['cards'][number] = { id, quadrant: c.quadrant, text: c.text.trim(), createdAt: opts.anonymous ? opts.at : c.createdAt };
 			if (c.sourceRef) card.sourceRef = c.sourceRef;
