@@ -1,0 +1,23 @@
+import type { Role } from '$lib/i18n';
+
+export interface PlanMember {
+	userId: string;
+	name: string;
+	role: Role;
+}
+
+export interface PlanSessionInfo {
+	id: string;
+	type: string;
+	startedAt: string;
+	endedAt: string | null;
+}
+
+export interface PlanPageData {
+	engagement: { id: string; coopName: string; role: Role };
+	docName: string;
+	canWrite: boolean;
+	me: { id: string; name: string };
+	members: PlanMember[];
+	sessions: PlanSessionInfo[];
+}
