@@ -25,7 +25,6 @@ const frames = new Map<Page, { at: number; text: string }[]>();
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
 const dafoUrl = () => `${e2e.url}/e/${engagementId}/dafo`;
 const cards = (page: Page) => page.getByTestId('dafo-card');
-const cardByText = (page: Page, text: string) => page.locator('[data-testid=dafo-card]', { has: page.locator(`textarea:text-is("${text}")`) });
 const syncPhase = (page: Page) => page.locator('.dafo-head .sync').getAttribute('data-phase');
 const currentStep = (page: Page) => page.locator('.steps__step[aria-current=step]').innerText();
 
@@ -224,6 +223,17 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 			await poll(() => syncPhase(page)).toBe('saved');
 		}
 		expect((await shoot(facilitator, '62-dafo-came-facilitator')).horizontalOverflow).toBe(0);
+
+		// Archiving hides a card without losing it; anyone may restore it.
+		await (await cardWith(nuria, 'Competència de grans empreses')).getByRole('button', { name: 'Arxiva «Competència de grans empreses»' }).click();
+		for (const page of everyone) await poll(() => cards(page).count()).toBe(3);
+		await poll(() => pau.getByTestId('archived').locator('summary').innerText()).toBe('Targetes arxivades (1)');
+		await pau.getByTestId('archived').locator('summary').click();
+		await pau.getByRole('button', { name: 'Recupera «Competència de grans empreses»' }).click();
+		for (const page of everyone) await poll(() => cards(page).count()).toBe(4);
+		// A card filed in the wrong quadrant moves by keyboard (select) too.
+		await (await cardWith(facilitator, 'Competència de grans empreses')).getByTestId('card-quadrant').selectOption('D');
+		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('dafo-card').count()).toBe(2);
 		expect((await shoot(pau, '63-dafo-came-member-phone')).horizontalOverflow).toBe(0);
 		expect(pageErrors).toEqual([]);
 	});

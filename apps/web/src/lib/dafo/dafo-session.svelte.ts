@@ -21,6 +21,7 @@ import {
 	orderedDimensions,
 	readBallot,
 	readCame,
+	readCards,
 	readClusters,
 	readDafoControl,
 	readPrivateCards,
@@ -38,6 +39,7 @@ import {
 	localize,
 	newId,
 	type CardCame,
+	type DafoCard,
 	type DafoCluster,
 	type DafoControl,
 	type DafoStep,
@@ -141,6 +143,11 @@ export class DafoSession {
 		return readCame(this.workspace.doc);
 	});
 
+	readonly archived: DafoCard[] = $derived.by(() => {
+		void this.#ws;
+		return readCards(this.workspace.doc, { archived: true }).filter((c) => c.status === 'archived');
+	});
+
 	readonly clusters: DafoCluster[] = $derived.by(() => {
 		void this.#ws;
 		return readClusters(this.workspace.doc);
@@ -219,6 +226,10 @@ export class DafoSession {
 
 	archive(cardId: string) {
 		if (this.canEdit) setCardStatus(this.workspace.doc, cardId, 'archived');
+	}
+
+	restore(cardId: string) {
+		if (this.canEdit) setCardStatus(this.workspace.doc, cardId, 'active');
 	}
 
 	addCluster(quadrant: Quadrant, title: string): string | null {
