@@ -68,27 +68,27 @@ export class PlanSession {
 	}
 
 	get doc() {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return this.ws.doc;
 	}
 	get objectives(): Objective[] {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return listObjectives(this.ws.doc);
 	}
 	get actions(): Action[] {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return listActions(this.ws.doc);
 	}
 	get followUps(): FollowUp[] {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return listFollowUps(this.ws.doc);
 	}
 	get comments(): PlanComment[] {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return listComments(this.ws.doc);
 	}
 	get hypotheses(): Hypothesis[] {
-		this.#version;
+		void this.#version; // subscribe: any document change re-reads
 		return listHypotheses(this.ws.doc);
 	}
 
