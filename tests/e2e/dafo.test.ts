@@ -5,7 +5,9 @@
 // anyone else's private card; after an anonymous reveal, no frame carrying a card names its author.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE, createRun } from '@teixit/model';
 import { ApiClient } from '../utils/http.ts';
+import { connect, synced } from '../utils/yclient.ts';
 import { PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
 
 const FACILITATOR = { email: 'marta@calidoscoop.coop', name: 'Marta Puig', password: 'interim-executive-2026', organisationName: 'Calidoscoop' };
@@ -57,6 +59,12 @@ beforeAll(async () => {
 	engagementId = eng.json.id;
 	const inv = await api.post(`/api/v1/engagements/${engagementId}/invitations`, { role: 'member' });
 	expect(inv.status).toBe(201);
+	// A diagnosis run exists (its items are what cards cite); written as the facilitator over the protocol.
+	const ws = connect(e2e.server.wsUrl, eng.json.docName, { cookie: api.cookie });
+	await synced(ws);
+	createRun(ws.doc, { id: 'T0', label: 'T0', template: DEFAULT_TEMPLATE, startedAt: Date.now() });
+	await new Promise((r) => setTimeout(r, 500));
+	ws.destroy();
 
 	const f = await newPerson(e2e.browser);
 	facilitator = f.page;
@@ -105,6 +113,8 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 			await poll(() => page.getByTestId('private-card').filter({ hasText: text }).count()).toBe(1);
 		};
 		await write(nuria, 'D', 'Web antiga i poc visible');
+		// Núria's opportunity cites the diagnosis item it comes from.
+		await nuria.getByLabel('Ítem de la diagnosi').selectOption('D1.1');
 		await write(nuria, 'O', 'Licitacions amb clàusules socials');
 		await write(pau, 'F', 'Equip molt implicat');
 		await write(facilitator, 'A', 'Competència de grans empreses');
@@ -129,6 +139,7 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 			expect(authors).toEqual(['Anònima', 'Anònima', 'Anònima', 'Anònima']);
 		}
 		await poll(() => pau.getByTestId('dafo-status').innerText()).toContain('Revelades 4 targetes de manera anònima');
+		expect(await (await cardWith(pau, 'Licitacions amb clàusules socials')).innerText()).toContain('cita D1.1');
 		// No frame any browser received since the reveal ties Núria to her cards.
 		for (const page of everyone) {
 			for (const f of frames.get(page)!.filter((x) => x.at >= revealAt && (x.text.includes('Web antiga') || x.text.includes('Licitacions')))) {
@@ -136,6 +147,13 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 				expect(f.text.includes('Núria')).toBe(false);
 			}
 		}
+	});
+
+	it('the shared timer: the facilitator starts it, everyone counts down the same time', async () => {
+		await facilitator.locator('#timer-minutes').selectOption('5');
+		await facilitator.getByTestId('timer-start').click();
+		for (const page of everyone) await poll(async () => Number(await page.getByTestId('timer-time').getAttribute('data-remaining'))).toBeGreaterThan(4 * 60_000);
+		expect(await pau.getByTestId('timer-start').count()).toBe(0);
 	});
 
 	it('clusters are created by anyone and filled by select (keyboard) or by dragging; card text is co-edited live', async () => {
@@ -158,7 +176,7 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await facilitator.getByTestId('new-cluster-D').fill('Comunicació');
 		await facilitator.getByTestId('new-cluster-D').press('Enter');
 		const dCard = await cardWith(facilitator, 'Web antiga i poc visible');
-		await dCard.dragTo(facilitator.getByTestId('quadrant-D').getByTestId('cluster'));
+		await dCard.getByTestId('card-handle').dragTo(facilitator.getByTestId('quadrant-D').getByTestId('cluster'));
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('cluster').getByTestId('dafo-card').count()).toBe(1);
 
 		// Pau (phone) edits a card's text; the others see it as he types.

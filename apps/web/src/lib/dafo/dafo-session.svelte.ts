@@ -8,6 +8,13 @@
 import { createContext } from 'svelte';
 import {
 	addCard,
+	clearTimer,
+	extendTimer,
+	pauseTimer,
+	readSession,
+	resumeTimer,
+	startTimer,
+	type Timer,
 	addCluster,
 	assignCluster,
 	cardText,
@@ -54,6 +61,7 @@ import type * as Y from 'yjs';
 import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
 import { CombinedSyncStatus } from '$lib/diagnosis/combined-status.svelte';
 import { ServerClock } from '$lib/diagnosis/server-clock.svelte';
+import type { TimerHost } from '$lib/facilitation/timer-host';
 
 export type Role = 'facilitator' | 'member' | 'observer';
 
@@ -76,7 +84,7 @@ function versionOf(doc: Y.Doc, bump: () => void): () => void {
 	return () => doc.off('update', bump);
 }
 
-export class DafoSession {
+export class DafoSession implements TimerHost {
 	readonly workspace: WorkspaceSession;
 	readonly facilitation: WorkspaceSession;
 	/** My private document (facilitators and members write private cards and ballots; observers have none). */
@@ -169,6 +177,16 @@ export class DafoSession {
 	});
 
 	readonly step: DafoStep = $derived(this.control.step);
+
+	/** The engagement's workshop timer (the same one the diagnosis uses: one room, one clock). */
+	readonly timer: Timer | null = $derived.by(() => {
+		void this.#fac;
+		return readSession(this.facilitation.doc).timer;
+	});
+
+	get synced(): boolean {
+		return this.facilitation.status.synced;
+	}
 
 	readonly myCards: PrivateCard[] = $derived.by(() => {
 		void this.#priv;
@@ -291,6 +309,28 @@ export class DafoSession {
 
 	closeVote() {
 		if (this.canFacilitate) closeVote(this.facilitation.doc, { at: this.clock.serverNow() });
+	}
+
+	// ---- timer (TimerHost) ----
+
+	startTimer(minutes: number) {
+		if (this.canFacilitate) startTimer(this.facilitation.doc, { durationMs: minutes * 60_000, now: this.clock.serverNow() });
+	}
+
+	extendTimer(minutes = 1) {
+		if (this.canFacilitate) extendTimer(this.facilitation.doc, { ms: minutes * 60_000, now: this.clock.serverNow() });
+	}
+
+	pauseTimer() {
+		if (this.canFacilitate) pauseTimer(this.facilitation.doc, { now: this.clock.serverNow() });
+	}
+
+	resumeTimer() {
+		if (this.canFacilitate) resumeTimer(this.facilitation.doc, { now: this.clock.serverNow() });
+	}
+
+	clearTimer() {
+		if (this.canFacilitate) clearTimer(this.facilitation.doc, { now: this.clock.serverNow() });
 	}
 }
 
