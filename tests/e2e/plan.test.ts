@@ -32,16 +32,11 @@ async function shots(page: Page, name: string) {
 	const before = page.viewportSize();
 	await page.setViewportSize(PHONE);
 	const culprits = await page.evaluate((width) => {
-		if (document.documentElement.scrollWidth <= width) return [];
-		return [...document.querySelectorAll('body *')]
-			.filter((el) => el.getBoundingClientRect().right > width + 1)
-			.filter((el) => {
-				// inside a scrolling box is fine: only what makes the page itself scroll sideways
-				for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return false;
-				return true;
-			})
-			.slice(0, 8)
-			.map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
+		const doc = document.documentElement;
+		if (doc.scrollWidth <= width && doc.clientWidth <= width) return [];
+		// The outermost elements that stick out (their descendants are implied).
+		const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1));
+		return [`scrollWidth=${doc.scrollWidth} clientWidth=${doc.clientWidth}`, ...out.slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`)];
 	}, PHONE.width);
 	if (before) await page.setViewportSize(before);
 	expect(culprits, `${name}: horizontal overflow on a phone`).toEqual([]);
