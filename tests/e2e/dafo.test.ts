@@ -194,7 +194,7 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await facilitator.getByTestId('vote-open').click();
 		for (const page of everyone) {
 			await poll(() => currentStep(page)).toContain('Votació');
-			await poll(() => page.getByTestId('dots-left').innerText()).toBe('Et queden 3 punts');
+			await poll(() => page.getByTestId('dots-left').innerText()).toBe('Punts que et queden: 3');
 		}
 		const vote = async (page: Page, text: string, times: number) => {
 			const card = await cardWith(page, text);
@@ -206,7 +206,7 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await vote(nuria, 'Web antiga i poc visible', 1);
 		// The per-card limit holds: a third dot on one card is not offered.
 		expect(await (await cardWith(nuria, 'Licitacions amb clàusules socials')).getByTestId('vote-plus').isDisabled()).toBe(true);
-		await poll(() => nuria.getByTestId('dots-left').innerText()).toBe('Et queden 0 punts');
+		await poll(() => nuria.getByTestId('dots-left').innerText()).toBe('Punts que et queden: 0');
 		await vote(pau, 'Licitacions amb clàusules socials', 1);
 		await vote(pau, 'Equip molt implicat i format', 1);
 		await vote(facilitator, 'Licitacions amb clàusules socials', 1);
