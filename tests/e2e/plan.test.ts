@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../utils/http.ts';
-import { PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
+import { join } from 'node:path';
+import { ARTIFACTS, PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
 
 const FACILITATOR = { email: 'marta@calidoscoop.coop', name: 'Marta Puig', password: 'interim-executive-2026', organisationName: 'Calidoscoop' };
 
@@ -31,6 +32,9 @@ async function shots(page: Page, name: string) {
 	await shoot(page, name);
 	const before = page.viewportSize();
 	await page.setViewportSize(PHONE);
+	// Charts resize a moment after the viewport (ResizeObserver): retake the phone shot once settled.
+	await page.waitForTimeout(400);
+	await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
 	const culprits = await page.evaluate((width) => {
 		const doc = document.documentElement;
 		if (doc.scrollWidth <= width && doc.clientWidth <= width) return [];
@@ -165,8 +169,10 @@ describe('commercial action plan, co-edited live', () => {
 		await poll(() => marta.getByTestId('kcol-blocked').getByTestId('kcard').filter({ hasText: 'Preparar el dossier' }).count()).toBe(1);
 		await poll(() => marta.getByTestId('plan-announcer').innerText()).toContain('Bloquejada');
 		for (const page of [pau, nuria]) await poll(() => actionRow(page, 'Preparar el dossier').getAttribute('data-status')).toBe('blocked');
-		// blocked -> done is not allowed: the arrow skips to the nearest allowed column (dropped) only if
-		// there is one to the right; here "dropped" is allowed, so check the refused move via the menu instead.
+		// blocked -> done is not allowed: the arrow refuses and says why; the card stays (and keeps focus).
+		await marta.keyboard.press('ArrowRight');
+		await poll(() => marta.getByTestId('plan-announcer').innerText()).toBe('No es pot passar de «Bloquejada» a «Feta»; fes servir el menú «Mou a».');
+		expect(await marta.getByTestId('kcol-blocked').getByTestId('kcard').filter({ hasText: 'Preparar el dossier' }).count()).toBe(1);
 		const move = marta.locator('select.kcard__move').first();
 		expect(await move.locator('option[value=done]').isDisabled()).toBe(true);
 		for (const page of everyone) await poll(() => page.getByTestId('review-blocked').innerText()).toContain('Preparar el dossier');
@@ -249,5 +255,43 @@ describe('commercial action plan, co-edited live', () => {
 		await shots(pau, '45-hypotheses');
 		await shots(nuria, '46-hypotheses-phone');
 		expect(pageErrors).toEqual([]);
+	});
+});
+
+describe('an observer', () => {
+	it('sees the plan live in English, read-only: no forms, no moves, locked fields', async () => {
+		const inv = await api.post(`/api/v1/engagements/${engagementId}/invitations`, { role: 'observer' });
+		expect(inv.status).toBe(201);
+		const o = await newPerson(e2e.browser, { locale: 'en-GB' });
+		o.page.on('pageerror', (e) => pageErrors.push(`observer: ${e.message}`));
+		await o.page.goto(inv.json.url);
+		await o.page.locator('#guest-name').fill('Ona Observadora');
+		await o.page.getByRole('button', { name: 'Join as a guest' }).click();
+		await o.page.waitForURL(`${e2e.url}/e/${engagementId}`);
+		await o.page.goto(planUrl());
+		await poll(() => o.page.getByRole('heading', { level: 1 }).innerText()).toBe('Commercial action plan');
+		await poll(() => syncPhase(o.page)).not.toBe('connecting');
+		expect(await o.page.getByTestId('new-objective').count()).toBe(0);
+		expect(await o.page.getByTestId('new-action').count()).toBe(0);
+		await poll(() => actionRow(o.page, 'Trucar a 20 escoles').getAttribute('data-status')).toBe('done');
+		await openObjective(o.page, 'Captar 10 escoles noves');
+		expect(await objective(o.page, 'Captar 10 escoles noves').getByTestId('objective-title-field').locator('input').getAttribute('readonly')).not.toBeNull();
+		expect(await objective(o.page, 'Captar 10 escoles noves').getByRole('button', { name: 'Add follow-up' }).count()).toBe(0);
+		await o.page.getByTestId('view-kanban').click();
+		expect(await o.page.locator('select.kcard__move').count()).toBe(0);
+		const card = o.page.getByTestId('kcol-blocked').getByTestId('kcard').first();
+		await card.focus();
+		await o.page.keyboard.press('ArrowRight');
+		await o.page.waitForTimeout(300);
+		expect(await o.page.getByTestId('kcol-blocked').getByTestId('kcard').count()).toBe(1);
+		// ... and still sees the others' changes live.
+		await marta.goto(planUrl());
+		await marta.getByTestId('view-kanban').click();
+		await marta.getByTestId('kcol-blocked').getByTestId('kcard').first().focus();
+		await marta.keyboard.press('ArrowLeft'); // blocked -> doing
+		await poll(() => o.page.getByTestId('kcol-blocked').getByTestId('kcard').count()).toBe(0);
+		await shots(o.page, '47-plan-observer-en');
+		expect(pageErrors).toEqual([]);
+		await o.context.close();
 	});
 });
