@@ -145,6 +145,10 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 			expect(fv.rows.some((r) => r.userId === p.id)).toBe(false);
 		}
 		expect(fv.text).not.toMatch(/secret/);
+		// What the server published (reveal record, vote totals) is attributed to no one.
+		const published = fv.rows.filter((r) => /dafo\/(votes\/|revealed)/.test(Buffer.from(r.update).toString('utf8')));
+		expect(published.length).toBeGreaterThanOrEqual(2);
+		for (const r of published) expect(r.userId).toBeNull();
 		// Awareness carried nothing about cards or ballots.
 		for (const a of awarenessSeen) expect(a).not.toMatch(/secret|dafo|vote/i);
 		// Logs: no card text, and no DAFO log line names a person.

@@ -54,10 +54,14 @@ export class DafoPublisher {
 		private readonly debounceMs = 50
 	) {
 		sync.on('commit', this.#onCommit);
+		// A request left pending by a crash or restart (committed, not yet published) is picked up when
+		// the facilitation document is next loaded.
+		sync.on('load', this.#onCommit);
 	}
 
 	stop() {
 		this.sync.off('commit', this.#onCommit);
+		this.sync.off('load', this.#onCommit);
 		for (const t of this.#timers.values()) clearTimeout(t);
 		this.#timers.clear();
 	}
