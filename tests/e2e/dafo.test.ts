@@ -253,6 +253,40 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await (await cardWith(facilitator, 'Competència de grans empreses')).getByTestId('card-quadrant').selectOption('D');
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('dafo-card').count()).toBe(2);
 		expect((await shoot(pau, '63-dafo-came-member-phone')).horizontalOverflow).toBe(0);
+	});
+
+	it('the objective and the action are in the action plan too', async () => {
+		await pau.goto(`${e2e.url}/e/${engagementId}/pla`);
+		await poll(() => pau.getByText('Licitacions amb clàusules socials').count()).toBeGreaterThanOrEqual(2);
+	});
+
+	it('an observer (English browser) sees the board read-only, in English, with no controls', async () => {
+		const api = new ApiClient(e2e.url);
+		await api.post('/api/v1/auth/login', { email: FACILITATOR.email, password: FACILITATOR.password });
+		const inv = await api.post(`/api/v1/engagements/${engagementId}/invitations`, { role: 'observer' });
+		const o = await newPerson(e2e.browser, { locale: 'en-GB' });
+		o.page.on('pageerror', (e) => pageErrors.push(`observer: ${e.message}`));
+		await o.page.goto(inv.json.url);
+		await o.page.locator('#guest-name').fill('Grup ECOS');
+		await o.page.getByRole('button', { name: 'Join as a guest' }).click();
+		await o.page.waitForURL(`${e2e.url}/e/${engagementId}`);
+		await o.page.goto(dafoUrl());
+		await poll(() => cards(o.page).count()).toBe(4);
+		expect(await o.page.getByRole('heading', { level: 1 }).innerText()).toBe('SWOT board');
+		expect(await o.page.getByRole('heading', { level: 2, name: /Opportunities/ }).count()).toBe(1);
+		expect(await currentStep(o.page)).toContain('Prioritisation (CAME)');
+		const top = await cardWith(o.page, 'Licitacions amb clàusules socials');
+		expect(await top.getByTestId('card-came').innerText()).toContain('Exploit');
+		expect(await top.getByTestId('card-votes').innerText()).toBe('· Votes: 4');
+		// Nothing to change: no step buttons, no forms, no card controls; texts read-only.
+		expect(await o.page.getByTestId('reveal').count()).toBe(0);
+		expect(await o.page.getByTestId('to-objective').count()).toBe(0);
+		expect(await o.page.getByTestId('card-cluster').count()).toBe(0);
+		expect(await o.page.locator('[data-testid^=new-card-]').count()).toBe(0);
+		expect(await top.locator('textarea').getAttribute('readonly')).not.toBeNull();
+		await poll(() => o.page.locator('.dafo-head .sync').innerText()).toContain('live');
+		expect((await shoot(o.page, '64-dafo-observer-en')).horizontalOverflow).toBe(0);
+		await o.context.close();
 		expect(pageErrors).toEqual([]);
 	});
 });
