@@ -285,3 +285,48 @@ describe('comments', () => {
 		expect(err(() => addComment(doc, { targetType: 'objective', targetId: obj, text: ' ' }))).toMatchObject({ code: 'required', field: 'text' });
 	});
 });
+
+describe('convergence', () => {
+	it('three replicas editing the plan concurrently in random order read the same plan after syncing', () => {
+		let seed = 20261127;
+		const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+		for (let run = 0; run < 20; run++) {
+			const { doc: a } = planDoc();
+			const ids = [addAction(a, { title: 'A0', ownerId: 'anna' }), addAction(a, { title: 'A1', ownerId: 'pau' })];
+			const b = reopen(a);
+			const c = reopen(a);
+			const replicas = [a, b, c];
+			for (let step = 0; step < 30; step++) {
+				const r = pick(replicas);
+				const id = pick(ids);
+				const now = Math.floor(rnd() * 1000);
+				// Refused writes (e.g. a transition not allowed from the local status) are part of the game.
+				try {
+					switch (Math.floor(rnd() * 5)) {
+						case 0:
+							updateAction(r, id, { title: `t${step}` }, { now });
+							break;
+						case 1:
+							updateAction(r, id, { ownerId: pick(members) }, { now });
+							break;
+						case 2:
+							setActionStatus(r, id, pick(['todo', 'doing', 'blocked', 'done'] as const), { now });
+							break;
+						case 3:
+							updateAction(r, id, { dependsOn: rnd() < 0.5 ? [] : ids.filter((x) => x !== id) }, { now });
+							break;
+						default:
+							if (rnd() < 0.3) syncAll(r, pick(replicas));
+					}
+				} catch (e) {
+					expect(e).toBeInstanceOf(PlanValidationError);
+				}
+			}
+			syncAll(...replicas);
+			const seen = replicas.map((d) => JSON.stringify(listActions(d)));
+			expect(seen[1]).toBe(seen[0]);
+			expect(seen[2]).toBe(seen[0]);
+		}
+	});
+});
