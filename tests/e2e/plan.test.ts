@@ -99,6 +99,9 @@ describe('commercial action plan, co-edited live', () => {
 			expect(await page.getByTestId('review-due').innerText()).toBe('Cap.');
 		}
 		await poll(() => marta.getByTestId('presence').locator('li').count()).toBe(3);
+		// The facilitator runs the workshop session from here too (hours against the budget); members do not.
+		await poll(() => marta.getByTestId('session-running').innerText()).toContain('Sessió en curs des de');
+		expect(await pau.getByTestId('session-running').count()).toBe(0);
 	});
 
 	it('an objective added by the facilitator appears for everyone; a member sets its KPI live, and others see who is editing', async () => {

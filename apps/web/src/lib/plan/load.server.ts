@@ -27,6 +27,9 @@ export async function loadPlanPage({ locals, params, url }: { locals: App.Locals
 		canWrite: workspace.access === 'write',
 		me: { id: user.id, name: user.name },
 		members: members.map((mb) => ({ userId: mb.userId, name: mb.name, role: mb.role as Role })),
-		sessions: sessions.sessions.map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, endedAt: s.endedAt }))
+		sessions: sessions.sessions.map((s) => ({ id: s.id, type: s.type, startedAt: s.startedAt, endedAt: s.endedAt })),
+		// Session details (attendees, notes) only for facilitators, like the diagnosis page.
+		currentSession: engagement.role === 'facilitator' ? (sessions.sessions.find((s) => s.endedAt === null) ?? null) : null,
+		budget: engagement.role === 'facilitator' ? sessions.budget : null
 	};
 }

@@ -1,3 +1,4 @@
+import type { BudgetInfo, WorkshopSessionInfo } from '$lib/diagnosis/types';
 import type { Role } from '$lib/i18n';
 
 export interface PlanMember {
@@ -20,4 +21,7 @@ export interface PlanPageData {
 	me: { id: string; name: string };
 	members: PlanMember[];
 	sessions: PlanSessionInfo[];
+	/** For the facilitators' session panel (start/end a workshop session from the plan). */
+	currentSession: WorkshopSessionInfo | null;
+	budget: BudgetInfo | null;
 }
