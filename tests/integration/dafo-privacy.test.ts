@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { docUpdates } from '@teixit/db';
 import { eq } from 'drizzle-orm';
 import { createCore, facilitationDocName, privateDocName } from '@teixit/core';
-import { closeVote, latestVoteTotals, openVote, readCards, readDafoControl, readRevealed, requestReveal, savePrivateCard, setMyVotes, type VoteConfig } from '@teixit/model';
+import { closeVote, latestVoteTotals, markPrivateCardPublished, openVote, readCards, readDafoControl, readRevealed, requestReveal, savePrivateCard, setMyVotes, type VoteConfig } from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
 import { castOf, type Cast } from '../utils/people.ts';
 import { ApiClient } from '../utils/http.ts';
@@ -178,5 +178,27 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 		requestReveal(fac.doc, { anonymous: false, at: Date.now(), by: cast.ids.facilitator });
 		await eventually(() => expect(readRevealed(fac.doc)).toMatchObject({ round: 3, cards: 0 }));
 		expect(readCards(board.doc)).toHaveLength(before + 1);
+	});
+
+	it('a reveal interrupted after marking the private cards resumes under the same ids, without duplicates', async () => {
+		const E = cast.engagementId;
+		const board = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
+		const fac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.facilitator.cookie });
+		await Promise.all([synced(board), synced(fac)]);
+		const round = (readRevealed(fac.doc)?.round ?? 0) + 1;
+		const before = readCards(board.doc).length;
+		// As a crashed pass would have left it: the private card marked for this round, the board not written.
+		await t.app.sync.change(privateDocName(E, cast.ids.member), (doc) => {
+			savePrivateCard(doc, { id: 'crash1', quadrant: 'O', text: 'resumed card', createdAt: 7 });
+			markPrivateCardPublished(doc, 'crash1', 'boardcrash1', round);
+			savePrivateCard(doc, { id: 'crash2', quadrant: 'F', text: 'fresh card', createdAt: 8 });
+		});
+		requestReveal(fac.doc, { anonymous: true, at: Date.now() });
+		await eventually(() => expect(readRevealed(fac.doc)).toMatchObject({ round, cards: 2 }));
+		await eventually(() => expect(readCards(board.doc)).toHaveLength(before + 2));
+		const resumed = readCards(board.doc).find((c) => c.text === 'resumed card');
+		expect(resumed).toMatchObject({ id: 'boardcrash1', quadrant: 'O' });
+		expect(resumed).not.toHaveProperty('authorId');
+		expect(readCards(board.doc).filter((c) => c.text === 'fresh card')).toHaveLength(1);
 	});
 });
