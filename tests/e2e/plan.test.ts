@@ -218,6 +218,12 @@ describe('commercial action plan, co-edited live', () => {
 		const editor = pau.getByTestId('action-editor');
 		await editor.waitFor();
 		await poll(() => pau.evaluate(() => document.activeElement?.id)).toBe('action-editor-title');
+		// A start date after the due date is refused next to the field; two weeks before is fine.
+		const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+		await editor.locator('input[id$=-start]').fill(day(3));
+		await poll(() => editor.locator('.field__error').first().innerText()).toBe("El venciment no pot ser abans de l'inici.");
+		await editor.locator('input[id$=-start]').fill(day(-14));
+		await poll(() => editor.locator('.field__error').count()).toBe(0);
 		await editor.locator('select[id$=-status]').selectOption('doing');
 		await poll(() => actionRow(nuria, 'Trucar a 20 escoles').getAttribute('data-status')).toBe('doing');
 		await editor.locator('select[id$=-status]').selectOption('done');
@@ -225,6 +231,8 @@ describe('commercial action plan, co-edited live', () => {
 		for (const page of everyone) await poll(() => page.getByTestId('review-due').innerText()).toContain('Trucar a 20 escoles');
 		await marta.getByTestId('view-timeline').click();
 		await poll(() => marta.getByTestId('tl-bar').count()).toBe(1);
+		// The bar spans start -> due: most of the track (the range is those two weeks).
+		await poll(async () => ((await marta.getByTestId('tl-bar').boundingBox())?.width ?? 0) > 200).toBe(true);
 		await shots(marta, '44-plan-timeline');
 	});
 
