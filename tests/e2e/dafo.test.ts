@@ -149,6 +149,12 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		}
 	});
 
+	it('the facilitator starts a planning work session for the hour log', async () => {
+		await facilitator.getByTestId('session-start').click();
+		await poll(() => facilitator.getByTestId('session-running').innerText()).toContain('Sessió en curs des de');
+		expect(await nuria.getByTestId('session-start').count()).toBe(0);
+	});
+
 	it('the shared timer: the facilitator starts it, everyone counts down the same time', async () => {
 		await facilitator.locator('#timer-minutes').selectOption('5');
 		await facilitator.getByTestId('timer-start').click();
@@ -176,7 +182,16 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await facilitator.getByTestId('new-cluster-D').fill('Comunicació');
 		await facilitator.getByTestId('new-cluster-D').press('Enter');
 		const dCard = await cardWith(facilitator, 'Web antiga i poc visible');
-		await dCard.getByTestId('card-handle').dragTo(facilitator.getByTestId('quadrant-D').getByTestId('cluster'));
+		// A real mouse drag (HTML5 drag and drop in Chromium): press on the handle, move in steps, release.
+		const dTarget = facilitator.getByTestId('quadrant-D').getByTestId('cluster');
+		await facilitator.getByTestId('quadrant-D').scrollIntoViewIfNeeded();
+		const from = (await dCard.getByTestId('card-handle').boundingBox())!;
+		const to = (await dTarget.locator('.q__cluster-head').boundingBox())!;
+		await facilitator.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+		await facilitator.mouse.down();
+		await facilitator.mouse.move(from.x + 20, from.y - 10, { steps: 5 });
+		await facilitator.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 10 });
+		await facilitator.mouse.up();
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('cluster').getByTestId('dafo-card').count()).toBe(1);
 
 		// Pau (phone) edits a card's text; the others see it as he types.
@@ -253,6 +268,15 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await (await cardWith(facilitator, 'Competència de grans empreses')).getByTestId('card-quadrant').selectOption('D');
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('dafo-card').count()).toBe(2);
 		expect((await shoot(pau, '63-dafo-came-member-phone')).horizontalOverflow).toBe(0);
+	});
+
+	it('ending the session logs a planning session with everyone who was there', async () => {
+		await facilitator.getByTestId('session-end').click();
+		await poll(() => facilitator.getByTestId('session-running').count()).toBe(0);
+		const list = await facilitator.evaluate(async (id) => (await (await fetch(`/api/v1/engagements/${id}/sessions`)).json()) as { sessions: { type: string; attendeeCount: number; endedAt: string | null }[] }, engagementId);
+		expect(list.sessions).toHaveLength(1);
+		expect(list.sessions[0]).toMatchObject({ type: 'planning', attendeeCount: 3 });
+		expect(list.sessions[0]!.endedAt).not.toBeNull();
 	});
 
 	it('the objective and the action are in the action plan too', async () => {

@@ -1,5 +1,6 @@
 // The DAFO/CAME board of one engagement: who I am there, which documents I may open (and how), and the
-// people (author names on named cards; action owners).
+// people (author names on named cards; action owners) and, for facilitators, the running workshop session
+// and hour budget.
 import { error, redirect } from '@sveltejs/kit';
 import type { Role } from '$lib/i18n';
 import { isDomainError, runtime } from '$lib/server/core';
@@ -23,12 +24,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const facilitation = doc('facilitation');
 	const mine = doc('private');
 	if (!workspace || !facilitation) error(404, { message: 'Not found' });
-	const members = await core.engagements.listMembers(user, engagement.id);
+	const [members, sessions] = await Promise.all([
+		core.engagements.listMembers(user, engagement.id),
+		role === 'facilitator' ? core.sessions.list(user, engagement.id) : Promise.resolve(null)
+	]);
 	return {
 		engagement: { id: engagement.id, coopName: engagement.coopName, role },
 		docs: { workspace: workspace.name, facilitation: facilitation.name, private: mine?.access === 'write' ? mine.name : null },
 		access: { workspace: workspace.access === 'write', facilitation: facilitation.access === 'write' },
 		me: { id: user.id, name: user.name },
-		members: members.map((mb) => ({ userId: mb.userId, name: mb.name, role: mb.role as Role }))
+		members: members.map((mb) => ({ userId: mb.userId, name: mb.name, role: mb.role as Role })),
+		sessions: sessions ? { current: sessions.sessions.find((s) => s.endedAt === null) ?? null, budget: sessions.budget } : null
 	};
 };
