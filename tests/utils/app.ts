@@ -12,10 +12,30 @@ export interface TestApp {
 	close(): Promise<void>;
 }
 
-export async function startApp(opts: { web?: boolean; unloadGraceMs?: number; database?: TestDatabase; syncConnectionRate?: { perSecond: number; burst: number }; checkpointPolicy?: { minUpdates: number; quietMs: number; maxUpdates: number }; checkpointTickMs?: number } = {}): Promise<TestApp> {
+export async function startApp(
+	opts: {
+		web?: boolean;
+		unloadGraceMs?: number;
+		database?: TestDatabase;
+		syncConnectionRate?: { perSecond: number; burst: number };
+		checkpointPolicy?: { minUpdates: number; quietMs: number; maxUpdates: number };
+		checkpointTickMs?: number;
+		logger?: boolean | object;
+	} = {}
+): Promise<TestApp> {
 	const database = opts.database ?? (await testDatabase());
 	const config = { ...loadConfig({}), port: 0, host: '127.0.0.1', publicOrigin: 'http://127.0.0.1' };
-	const app = await buildApp({ config, database, logger: false, web: opts.web ?? false, registerRuntime: opts.web ?? false, unloadGraceMs: opts.unloadGraceMs ?? 200, syncConnectionRate: opts.syncConnectionRate, checkpointPolicy: opts.checkpointPolicy, checkpointTickMs: opts.checkpointTickMs });
+	const app = await buildApp({
+		config,
+		database,
+		logger: opts.logger ?? false,
+		web: opts.web ?? false,
+		registerRuntime: opts.web ?? false,
+		unloadGraceMs: opts.unloadGraceMs ?? 200,
+		syncConnectionRate: opts.syncConnectionRate,
+		checkpointPolicy: opts.checkpointPolicy,
+		checkpointTickMs: opts.checkpointTickMs
+	});
 	await app.listen({ port: 0, host: '127.0.0.1' });
 	const address = app.server.address();
 	const port = typeof address === 'object' && address ? address.port : 0;

@@ -28,6 +28,7 @@ import { createHistoryService, type HistoryService } from './history/service.ts'
 import { createHistoryStore } from './history/store.ts';
 import type { BurstPolicy } from '@teixit/history';
 import templateRoutes from './routes/api/templates.ts';
+import { DafoPublisher } from './workshop/dafo-publisher.ts';
 import { DiagnosisPublisher } from './workshop/diagnosis-publisher.ts';
 import { migrateOnLoad } from './workshop/doc-migrations.ts';
 
@@ -83,6 +84,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	app.decorate('sync', sync);
 	app.decorate('presence', presence);
 	const publisher = new DiagnosisPublisher(sync, core, app.log);
+	const dafoPublisher = new DafoPublisher(sync, core, app.log);
 	const stopMigrations = migrateOnLoad(sync, app.log);
 	const historyStore = createHistoryStore(database.db);
 	const history = createHistoryService({ core, sync, store: historyStore });
@@ -90,6 +92,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 	const checkpoints = autoCheckpoints(sync, historyStore, { policy: opts.checkpointPolicy, tickMs: opts.checkpointTickMs, prune: history.prune, logger: app.log });
 	app.addHook('preClose', async () => {
 		publisher.stop();
+		dafoPublisher.stop();
 		stopMigrations();
 		checkpoints.stop();
 	});

@@ -6,3 +6,4 @@ export * from './stats.ts';
 export * from './aggregate.ts';
 export * from './doc.ts';
 export * from './migrations.ts';
+export * from './plan/index.ts';

@@ -55,7 +55,13 @@ const initial = (kind: DocKind, description: string): Migration => ({
 
 /** The migrations of each document kind, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
-	workspace: [initial('workspace', "v1: meta; runs (KV); 'notes' fragment; 'notes:<run>:<item>' fragments")],
+	workspace: [
+		initial('workspace', "v1: meta; runs (KV); 'notes' fragment; 'notes:<run>:<item>' fragments"),
+		// Roots are created lazily by name, so adding the plan roots needs no writes (plan/actions.ts).
+		{ id: 'workspace/002-plan', kind: 'workspace', version: 2, description: "v2: 'plan:objectives', 'plan:actions', 'plan:followups', 'plan:hypotheses' (per-field KV records)", up: () => {}, down: () => {} },
+		// Lazily created roots again (plan/dafo.ts): nothing to write.
+		{ id: 'workspace/003-dafo', kind: 'workspace', version: 3, description: "v3: 'dafoCards', 'dafoClusters' (Y.Map of per-card/cluster Y.Maps)", up: () => {}, down: () => {} }
+	],
 	facilitation: [
 		initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)'),
 		{
@@ -75,7 +81,10 @@ export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 		}
 	],
 	results: [initial('results', 'v1: meta; published (KV: aggregates, readiness), written by the server only')],
-	private: [initial('private', 'v1: meta; responses (KV); status (KV)')]
+	private: [
+		initial('private', 'v1: meta; responses (KV); status (KV)'),
+		{ id: 'private/002-dafo', kind: 'private', version: 2, description: "v2: 'dafoCards' (KV), 'dafoVotes' (KV) (plan/dafo-workshop.ts)", up: () => {}, down: () => {} }
+	]
 };
 
 export const latestVersion = (kind: DocKind, migrations: readonly Migration[] = MIGRATIONS[kind]) => migrations.at(-1)?.version ?? 0;

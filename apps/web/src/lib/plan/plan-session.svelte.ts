@@ -1,0 +1,146 @@
+// The live plan of one engagement: the workspace document (WorkspaceSession: doc, awareness, truthful
+// sync status), reactive reads of the plan model, writes that return validation errors instead of
+// throwing, and "who is editing which field" through awareness.
+import {
+	isPlanValidationError,
+	listActions,
+	listComments,
+	listFollowUps,
+	listHypotheses,
+	listObjectives,
+	type Action,
+	type FollowUp,
+	type Hypothesis,
+	type Objective,
+	type PlanComment,
+	type PlanValidationError
+} from '@teixit/model';
+import { createContext } from 'svelte';
+import { createSubscriber } from 'svelte/reactivity';
+import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
+import type { PlanMember } from './types';
+
+export interface FieldEditor {
+	id: string;
+	name: string;
+	color: string;
+}
+
+interface AwarenessState {
+	user?: { id?: unknown; name?: unknown; color?: unknown };
+	planField?: unknown;
+}
+
+export class PlanSession {
+	readonly ws: WorkspaceSession;
+	readonly me: { id: string; name: string };
+	readonly members: PlanMember[];
+	#version = $state(0);
+	#wasSynced = false;
+	#subscribeAwareness: () => void;
+	#off: (() => void)[] = [];
+
+	constructor(opts: { docName: string; me: { id: string; name: string }; canWrite: boolean; members: PlanMember[] }) {
+		this.ws = new WorkspaceSession({ docName: opts.docName, user: opts.me, readOnly: !opts.canWrite });
+		this.me = opts.me;
+		this.members = opts.members;
+		const bump = () => this.#version++;
+		this.ws.doc.on('update', bump);
+		this.#off.push(() => this.ws.doc.off('update', bump));
+		const awareness = this.ws.awareness;
+		this.#subscribeAwareness = createSubscriber((update) => {
+			awareness.on('change', update);
+			return () => awareness.off('change', update);
+		});
+	}
+
+	get readOnly() {
+		return this.ws.readOnly;
+	}
+	get status() {
+		return this.ws.status;
+	}
+	/** The first sync with the server is done (before that an empty plan would be a lie). */
+	get loaded() {
+		// A plain latch (not state): once synced, a later reconnect does not hide the plan again.
+		if (this.ws.status.synced) this.#wasSynced = true;
+		return this.#wasSynced;
+	}
+
+	get doc() {
+		void this.#version; // subscribe: any document change re-reads
+		return this.ws.doc;
+	}
+	get objectives(): Objective[] {
+		void this.#version; // subscribe: any document change re-reads
+		return listObjectives(this.ws.doc);
+	}
+	get actions(): Action[] {
+		void this.#version; // subscribe: any document change re-reads
+		return listActions(this.ws.doc);
+	}
+	get followUps(): FollowUp[] {
+		void this.#version; // subscribe: any document change re-reads
+		return listFollowUps(this.ws.doc);
+	}
+	get comments(): PlanComment[] {
+		void this.#version; // subscribe: any document change re-reads
+		return listComments(this.ws.doc);
+	}
+	get hypotheses(): Hypothesis[] {
+		void this.#version; // subscribe: any document change re-reads
+		return listHypotheses(this.ws.doc);
+	}
+
+	/** People who may own actions: facilitators and members (observers only watch). */
+	get owners(): PlanMember[] {
+		return this.members.filter((mb) => mb.role !== 'observer');
+	}
+	get ownerIds(): string[] {
+		return this.owners.map((mb) => mb.userId);
+	}
+	name(userId: string | null | undefined): string {
+		return this.members.find((mb) => mb.userId === userId)?.name ?? '—';
+	}
+
+	/** Run a model write; a validation error comes back instead of being thrown. */
+	write(fn: () => void): PlanValidationError | null {
+		if (this.readOnly) return null;
+		try {
+			fn();
+			return null;
+		} catch (e) {
+			if (isPlanValidationError(e)) return e;
+			throw e;
+		}
+	}
+
+	/** Say which field I am editing ("action:<id>:title"), or null. */
+	setEditing(field: string | null) {
+		if (this.ws.awareness.getLocalState()?.planField !== field) this.ws.awareness.setLocalStateField('planField', field);
+	}
+
+	/** Other people editing `field` now. */
+	editorsOf(field: string): FieldEditor[] {
+		this.#subscribeAwareness();
+		const out: FieldEditor[] = [];
+		for (const [clientId, s] of this.ws.awareness.getStates() as Map<number, AwarenessState>) {
+			if (clientId === this.ws.awareness.clientID || s.planField !== field) continue;
+			const u = s.user;
+			if (!u || typeof u.id !== 'string' || typeof u.name !== 'string' || u.id === this.me.id || out.some((x) => x.id === u.id)) continue;
+			out.push({ id: u.id, name: u.name, color: typeof u.color === 'string' ? u.color : '#545c59' });
+		}
+		return out;
+	}
+
+	start() {
+		this.ws.start();
+	}
+
+	destroy() {
+		for (const f of this.#off.splice(0)) f();
+		this.ws.destroy();
+	}
+}
+
+export const [getPlanSession, setPlanSession] = createContext<PlanSession>();

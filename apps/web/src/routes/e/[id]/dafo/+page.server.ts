@@ -1,0 +1,39 @@
+// The DAFO/CAME board of one engagement: who I am there, which documents I may open (and how), and the
+// people (author names on named cards; action owners) and, for facilitators, the running workshop session
+// and hour budget.
+import { error, redirect } from '@sveltejs/kit';
+import type { Role } from '$lib/i18n';
+import { isDomainError, runtime } from '$lib/server/core';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = locals.user;
+	if (!user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+	const { core } = await runtime();
+	let engagement;
+	try {
+		engagement = await core.engagements.get(user, params.id);
+	} catch (e) {
+		// Not a member: 404, never 403, so an engagement's existence does not leak.
+		if (isDomainError(e) && (e.code === 'not_found' || e.code === 'forbidden')) error(404, { message: 'Not found' });
+		throw e;
+	}
+	const role = engagement.role as Role;
+	const doc = (kind: string) => engagement.documents.find((d) => d.kind === kind);
+	const workspace = doc('workspace');
+	const facilitation = doc('facilitation');
+	const mine = doc('private');
+	if (!workspace || !facilitation) error(404, { message: 'Not found' });
+	const [members, sessions] = await Promise.all([
+		core.engagements.listMembers(user, engagement.id),
+		role === 'facilitator' ? core.sessions.list(user, engagement.id) : Promise.resolve(null)
+	]);
+	return {
+		engagement: { id: engagement.id, coopName: engagement.coopName, role },
+		docs: { workspace: workspace.name, facilitation: facilitation.name, private: mine?.access === 'write' ? mine.name : null },
+		access: { workspace: workspace.access === 'write', facilitation: facilitation.access === 'write' },
+		me: { id: user.id, name: user.name },
+		members: members.map((mb) => ({ userId: mb.userId, name: mb.name, role: mb.role as Role })),
+		sessions: sessions ? { current: sessions.sessions.find((s) => s.endedAt === null) ?? null, budget: sessions.budget } : null
+	};
+};

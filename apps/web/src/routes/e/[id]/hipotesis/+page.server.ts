@@ -1,0 +1,4 @@
+import { loadPlanPage } from '$lib/plan/load.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => loadPlanPage(event);

@@ -1,0 +1,84 @@
+// The plan and hypotheses live in the workspace document: members co-edit them live, observers only read.
+// Real server, real y-websocket clients: an observer's writes to the plan (through the same model API the
+// web app uses) are neither applied for others, stored, nor seen by a fresh client.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { docUpdates } from '@teixit/db';
+import { addAction, addFollowUp, addHypothesis, addObjective, getAction, listActions, listFollowUps, listHypotheses, listObjectives, setActionStatus, updateAction } from '@teixit/model';
+import { startApp, type TestApp } from '../utils/app.ts';
+import { castOf, type Cast } from '../utils/people.ts';
+import { connect, synced, type Client } from '../utils/yclient.ts';
+import { eventually } from '../utils/wait.ts';
+
+let t: TestApp;
+let cast: Cast;
+const clients: Client[] = [];
+const open = (cookie: string | null) => {
+	const c = connect(t.wsUrl, cast.docName, { cookie });
+	clients.push(c);
+	return c;
+};
+
+beforeAll(async () => {
+	t = await startApp();
+	cast = await castOf(t);
+});
+afterAll(async () => {
+	for (const c of clients) c.destroy();
+	await t?.close();
+});
+
+describe('plan roles', () => {
+	it('members build the plan live; an observer cannot change it', async () => {
+		const facilitator = open(cast.facilitator.cookie);
+		const member = open(cast.member.cookie);
+		const observer = open(cast.observer.cookie);
+		await Promise.all([synced(facilitator), synced(member), synced(observer)]);
+		const members = [cast.ids.facilitator, cast.ids.member];
+
+		// A facilitator and a member write; everyone (the observer included) sees it live.
+		const obj = addObjective(facilitator.doc, { title: 'Win 10 schools', category: 'captacio', baseline: 0, target: 10 }, cast.ids.facilitator);
+		const act = addAction(member.doc, { title: 'Call 20 schools', ownerId: cast.ids.member, objectiveId: null }, cast.ids.member, { members });
+		await eventually(() => {
+			for (const c of [facilitator, member, observer]) {
+				expect(listObjectives(c.doc).map((o) => o.id)).toEqual([obj]);
+				expect(listActions(c.doc).map((a) => a.id)).toEqual([act]);
+			}
+		});
+		const stored = async () => (await t.database.db.select().from(docUpdates).where(eq(docUpdates.docName, cast.docName))).length;
+		// Wait for both writers' updates to be stored before counting.
+		await eventually(async () => expect(await stored()).toBeGreaterThanOrEqual(2));
+		await new Promise((r) => setTimeout(r, 300));
+		const before = await stored();
+
+		// The observer's client is stock y-websocket: the model API writes locally and the provider sends it.
+		setActionStatus(observer.doc, act, 'doing');
+		updateAction(observer.doc, act, { title: 'OBSERVER WAS HERE' });
+		addObjective(observer.doc, { title: 'Observer objective', category: 'posicionament' }, cast.ids.observer);
+		addHypothesis(observer.doc, { statement: 'We believe that observers can write', type: 'viability' });
+		addFollowUp(observer.doc, { targetType: 'objective', targetId: obj, date: '2027-01-01', kpiValue: 9, rag: 'green' });
+		expect(getAction(observer.doc, act)?.title).toBe('OBSERVER WAS HERE'); // locally, yes
+
+		// A member's write after that still arrives (the connection works), the observer's do not.
+		updateAction(member.doc, act, { due: '2027-02-01' });
+		await eventually(() => expect(getAction(facilitator.doc, act)?.due).toBe('2027-02-01'));
+		await new Promise((r) => setTimeout(r, 300));
+		for (const c of [facilitator, member]) {
+			expect(getAction(c.doc, act)).toMatchObject({ title: 'Call 20 schools', status: 'todo' });
+			expect(listObjectives(c.doc).map((o) => o.title)).toEqual(['Win 10 schools']);
+			expect(listHypotheses(c.doc)).toEqual([]);
+			expect(listFollowUps(c.doc)).toEqual([]);
+		}
+		const rows = await t.database.db.select().from(docUpdates).where(eq(docUpdates.docName, cast.docName));
+		expect(rows.length).toBe(before + 1);
+		expect(rows.some((r) => r.userId === cast.ids.observer)).toBe(false);
+
+		// A fresh client loads what the server stored: the plan without the observer's changes.
+		const fresh = open(cast.member.cookie);
+		await synced(fresh);
+		expect(getAction(fresh.doc, act)).toMatchObject({ title: 'Call 20 schools', status: 'todo', due: '2027-02-01', ownerId: cast.ids.member });
+		expect(listObjectives(fresh.doc).map((o) => o.title)).toEqual(['Win 10 schools']);
+		expect(listHypotheses(fresh.doc)).toEqual([]);
+		expect(listFollowUps(fresh.doc)).toEqual([]);
+	});
+});
