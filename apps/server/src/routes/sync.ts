@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { parseDocName } from '@teixit/core';
 import { ACKS_PARAM, CloseCodes } from '@teixit/protocol';
 import type { SyncServer } from '@teixit/sync';
+import { corkedSend } from '../sync/cork.ts';
 import { IpConnectionRate } from '../sync/ip-rate.ts';
 import type { PresenceLog } from '../sync/presence.ts';
 import { apiError } from '../plugins/errors.ts';
@@ -67,7 +68,7 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 			ip: c.ip,
 			socket: {
 				send: (data) => {
-					if (socket.readyState === socket.OPEN) socket.send(data);
+					if (socket.readyState === socket.OPEN) corkedSend(socket, data);
 				},
 				close: (code, reason) => socket.close(code, reason),
 				get bufferedAmount() {
