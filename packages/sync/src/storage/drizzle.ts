@@ -1,7 +1,7 @@
 // DocStorage on the Drizzle schema of @teixit/db (PGlite or PostgreSQL): doc_updates + doc_snapshots.
 import { and, asc, desc, eq, gt, inArray, lt, max } from 'drizzle-orm';
 import { docSnapshots, docUpdates, type Db } from '@teixit/db';
-import { mergeState } from './merge.ts';
+import { loadedFromParts } from './merge.ts';
 import { SeqConflictError, type DocStorage, type LoadedDoc, type StorageEntry } from './types.ts';
 
 /** Both drivers report unique violations as SQLSTATE 23505, possibly wrapped by Drizzle. */
@@ -58,7 +58,7 @@ export class DrizzleStorage implements DocStorage {
 			.where(and(eq(docUpdates.docName, docName), gt(docUpdates.seq, after)))
 			.orderBy(asc(docUpdates.seq));
 		const parts = [...(snapshot ? [snapshot.state] : []), ...rows.map((r) => r.update)];
-		return { state: mergeState(parts), lastSeq: Math.max(after, rows.at(-1)?.seq ?? 0) };
+		return loadedFromParts(parts, Math.max(after, rows.at(-1)?.seq ?? 0));
 	}
 
 	/**
