@@ -16,7 +16,19 @@ const parsers = {
 	1115: keep, // timestamp[]
 	1185: keep, // timestamptz[]
 	1187: keep, // interval[]
-	1182: keep // date[]
+	1182: keep, // date[]
+	// bytea travels as hex text. PGlite's own JavaScript codec converts it a character at a time: reading
+	// an 800 KB document snapshot took 230 ms and writing one 0.7-1.5 s; Node's native hex codec does
+	// the same in 10-30 ms and ~100 ms (measured on the bench machine).
+	[types.BYTEA]: (value) => {
+		const b = Buffer.from(value.slice(2), 'hex');
+		// Small Buffers share an 8 KB pool, which structured cloning would copy whole.
+		return b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+	}
+};
+const serializers = {
+	[types.BYTEA]: (value) =>
+		typeof value === 'string' ? value : '\\x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')
 };
 
 /** Only the plain fields of a PostgreSQL error cross (SQLSTATE `code` is what callers test). */
@@ -42,7 +54,7 @@ port.on('message', async (msg) => {
 	try {
 		let result;
 		if (msg.op === 'query') {
-			const r = await db.query(msg.sql, msg.params, { rowMode: msg.rowMode, parsers });
+			const r = await db.query(msg.sql, msg.params, { rowMode: msg.rowMode, parsers, serializers });
 			result = { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
 		} else if (msg.op === 'exec') {
 			const rs = await db.exec(msg.sql);
