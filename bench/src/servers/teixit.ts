@@ -100,7 +100,9 @@ export class TeixitTarget implements Target {
 	async start(): Promise<number> {
 		this.#port = await freePort();
 		const t0 = Date.now();
-		this.#sp = spawnServer(TSX, [join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env: this.#env(), logFile: join(this.#dir, 'server.log') });
+		// BENCH_TEIXIT_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+		const nodeArgs = (process.env.BENCH_TEIXIT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+		this.#sp = spawnServer(TSX, [...nodeArgs, join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env: this.#env(), logFile: join(this.#dir, 'server.log') });
 		await waitReady(this.#sp, this.#port, 120_000, async () => (await fetch(`${this.#base()}/readyz`)).ok);
 		this.lastStartMs = Date.now() - t0;
 		await this.#login();

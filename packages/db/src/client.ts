@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+import { PGliteRemote } from './pglite-remote.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -66,11 +67,11 @@ async function openPglite(dataDir?: string): Promise<Database> {
 		lock = acquireDataDirLock(dataDir);
 	}
 	try {
-		const { PGlite } = await import('@electric-sql/pglite');
+		// In a worker thread, so the database's work never blocks the server's event loop
+		// (pglite-remote.ts); drizzle's PGlite driver only needs query/exec/transaction.
 		const { drizzle } = await import('drizzle-orm/pglite');
-		const client = dataDir ? new PGlite(`${dataDir}/pglite`) : new PGlite();
-		await client.waitReady;
-		const db = drizzle(client, { schema }) as unknown as Db;
+		const client = await PGliteRemote.open(dataDir ? `${dataDir}/pglite` : undefined);
+		const db = drizzle(client as never, { schema }) as unknown as Db;
 		return {
 			db,
 			kind: 'pglite',

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { CloseCodes, messageAuth, messageAwareness, messageQueryAwareness, messageSync, type CloseCode } from '@teixit/protocol';
 import type { EngineContext } from './context.ts';
-import { TokenBucket } from './limits.ts';
+import { refill } from './limits.ts';
 import type { Author, Room } from './room.ts';
 import type { ConnectParams, SyncSocket } from './types.ts';
 import { encodeAwareness, encodeDurableStateVector, syncStep1, syncStep2, syncUpdate } from './wire.ts';
@@ -25,15 +25,21 @@ export class Connection implements Author {
 	started = false;
 	closed = false;
 
+	// Per-connection state is kept small and allocated lazily: a server holds thousands of idle
+	// connections (DESIGN §7: under 0.01 MB each, the socket included).
 	#socket: SyncSocket;
-	#queue: Uint8Array[] = [];
-	#messages: TokenBucket;
-	#bytes: TokenBucket;
+	/** Frames received while the doc loads; null once started (or never needed). */
+	#queue: Uint8Array[] | null = null;
+	/** The two token buckets of SPEC [P2], inline: tokens left and when they were last refilled. */
+	#messageTokens: number;
+	#byteTokens: number;
+	#refilledAt: number;
 	#initialAckSent = false;
 	/** Update-bearing frames (step 2 / update) received, and for each the room ticket that covers it. */
 	#framesReceived = 0;
 	#framesCommitted = 0;
-	#marks: { frame: number; ticket: number }[] = [];
+	/** Frames not yet covered by an ack, oldest first; null when none (SPEC [D7]). */
+	#marks: { frame: number; ticket: number }[] | null = null;
 
 	constructor(
 		private readonly room: Room,
@@ -47,9 +53,23 @@ export class Connection implements Author {
 		this.acks = params.acks;
 		this.ip = params.ip;
 		this.#socket = params.socket;
-		const { limits, now } = ctx;
-		this.#messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, now);
-		this.#bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, now);
+		this.#messageTokens = ctx.limits.messageBurst;
+		this.#byteTokens = ctx.limits.byteBurst;
+		this.#refilledAt = ctx.now();
+	}
+
+	/** Takes one message and `bytes` bytes from the connection's buckets; false when either is short. */
+	#takeTokens(bytes: number): boolean {
+		const { limits, now } = this.ctx;
+		const t = now();
+		const elapsed = t - this.#refilledAt;
+		this.#refilledAt = t;
+		this.#messageTokens = refill(this.#messageTokens, elapsed, limits.messagesPerSecond, limits.messageBurst);
+		this.#byteTokens = refill(this.#byteTokens, elapsed, limits.bytesPerSecond, limits.byteBurst);
+		if (this.#messageTokens < 1 || this.#byteTokens < bytes) return false;
+		this.#messageTokens -= 1;
+		this.#byteTokens -= bytes;
+		return true;
 	}
 
 	/** One frame from the client. Never throws. */
@@ -59,11 +79,11 @@ export class Connection implements Author {
 		counters.messagesTotal++;
 		counters.bytesInTotal += data.length;
 		if (data.length > limits.maxMessageBytes) return this.close(CloseCodes.MessageTooBig);
-		if (!this.#messages.take(1) || !this.#bytes.take(data.length)) return this.close(CloseCodes.RateLimited);
+		if (!this.#takeTokens(data.length)) return this.close(CloseCodes.RateLimited);
 		if (this.room.draining) return; // shutting down: the client re-sends after reconnecting
 		if (!this.started) {
 			// The doc is still loading: keep a copy (the transport may reuse its buffer), replay in start().
-			this.#queue.push(data.slice());
+			(this.#queue ??= []).push(data.slice());
 			return;
 		}
 		this.#handle(data);
@@ -83,8 +103,8 @@ export class Connection implements Author {
 		this.send(step1);
 		const awareness = this.room.awareness.encodeAll();
 		if (awareness) this.send(encodeAwareness(awareness));
-		const queued = this.#queue;
-		this.#queue = [];
+		const queued = this.#queue ?? [];
+		this.#queue = null;
 		for (const msg of queued) {
 			if (this.closed) break;
 			this.#handle(msg);
@@ -107,7 +127,7 @@ export class Connection implements Author {
 	close(code: CloseCode): void {
 		if (this.closed) return;
 		this.closed = true;
-		this.#queue = [];
+		this.#queue = null;
 		const { counters, events } = this.ctx;
 		counters.closesTotal[code.reason] = (counters.closesTotal[code.reason] ?? 0) + 1;
 		try {
@@ -129,7 +149,7 @@ export class Connection implements Author {
 	closedByPeer(): void {
 		if (this.closed) return;
 		this.closed = true;
-		this.#queue = [];
+		this.#queue = null;
 		this.room.remove(this);
 	}
 
@@ -178,7 +198,7 @@ export class Connection implements Author {
 					// Covered once everything enqueued so far (this frame's changes, or the pending ones it
 					// duplicates) is committed; at once when nothing is pending and the frame carried something
 					// (an empty step 2 waits for the next ack: it holds no change to confirm).
-					this.#marks.push({ frame, ticket: this.room.enqueuedTicket });
+					(this.#marks ??= []).push({ frame, ticket: this.room.enqueuedTicket });
 					if (this.acks && this.room.enqueuedTicket <= this.room.committedTicket && !isEmptyUpdate(payload)) this.sendDurableAck();
 				} else {
 					throw new BadMessageError(`unknown sync message ${sub}`);
@@ -206,13 +226,15 @@ export class Connection implements Author {
 
 	/** Whether some received frame becomes committed with `committedTicket`. */
 	awaitsAck(committedTicket: number): boolean {
-		return this.#marks.length > 0 && this.#marks[0]!.ticket <= committedTicket;
+		return this.#marks !== null && this.#marks[0]!.ticket <= committedTicket;
 	}
 
 	/** [D1]/[D7]: the durable state vector plus how many of this connection's update frames are committed. */
 	sendDurableAck(): void {
 		const committed = this.room.committedTicket;
-		while (this.#marks.length > 0 && this.#marks[0]!.ticket <= committed) this.#framesCommitted = this.#marks.shift()!.frame;
+		const marks = this.#marks;
+		while (marks && marks.length > 0 && marks[0]!.ticket <= committed) this.#framesCommitted = marks.shift()!.frame;
+		if (marks?.length === 0) this.#marks = null;
 		this.send(encodeDurableStateVector(this.room.durableStateVector, this.#framesCommitted));
 	}
 

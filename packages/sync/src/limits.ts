@@ -1,4 +1,4 @@
-// Per-connection limits (SPEC [P1]-[P4]) and the token bucket that enforces rates.
+// Per-connection limits (SPEC [P1]-[P4]) and the token-bucket refill that enforces rates.
 
 export interface SyncLimits {
 	/** Largest accepted frame; larger -> MessageTooBig. */
@@ -38,28 +38,7 @@ export function resolveLimits(partial: Partial<SyncLimits> = {}): SyncLimits {
 	return limits;
 }
 
-/** Classic token bucket: `capacity` tokens, refilled at `ratePerSecond`. */
-export class TokenBucket {
-	#tokens: number;
-	#last: number;
-
-	constructor(
-		private readonly ratePerSecond: number,
-		private readonly capacity: number,
-		private readonly now: () => number
-	) {
-		this.#tokens = capacity;
-		this.#last = now();
-	}
-
-	/** Takes `n` tokens if available. */
-	take(n = 1): boolean {
-		const t = this.now();
-		const elapsed = Math.max(0, t - this.#last) / 1000;
-		this.#last = t;
-		this.#tokens = Math.min(this.capacity, this.#tokens + elapsed * this.ratePerSecond);
-		if (this.#tokens < n) return false;
-		this.#tokens -= n;
-		return true;
-	}
+/** Tokens in a bucket of `capacity` after `elapsedMs` of refilling at `ratePerSecond`. */
+export function refill(tokens: number, elapsedMs: number, ratePerSecond: number, capacity: number): number {
+	return Math.min(capacity, tokens + (Math.max(0, elapsedMs) / 1000) * ratePerSecond);
 }

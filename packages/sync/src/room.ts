@@ -250,7 +250,11 @@ export class Room {
 			]);
 			if (this.state !== 'loading') return; // destroyed while loading (shutdown)
 			const doc = new Y.Doc({ gc: options.gc });
-			if (loaded.state) Y.applyUpdate(doc, loaded.state, STORAGE_ORIGIN);
+			const parts = loaded.parts ?? (loaded.state ? [loaded.state] : []);
+			// One transaction: the doc's cleanup (struct merging, pending checks) runs once, not per part.
+			doc.transact(() => {
+				for (const part of parts) Y.applyUpdate(doc, part, STORAGE_ORIGIN);
+			}, STORAGE_ORIGIN);
 			doc.on('update', this.#onUpdate);
 			this.#doc = doc;
 			this.#durableStateVector = Y.encodeStateVector(doc);
@@ -281,7 +285,7 @@ export class Room {
 				{ delayMs: options.commitDelayMs, retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs, now }
 			);
 			this.state = 'ready';
-			events.emit('load', { docName: this.docName, ms: now() - started, bytes: loaded.state?.length ?? 0, lastSeq: loaded.lastSeq });
+			events.emit('load', { docName: this.docName, ms: now() - started, bytes: parts.reduce((n, p) => n + p.length, 0), lastSeq: loaded.lastSeq });
 			for (const c of this.connections) c.start();
 		} catch (err) {
 			if (this.state !== 'loading') return;

@@ -1,11 +1,13 @@
 // GET /sync/:docName — the y-websocket protocol. A thin adapter: authenticate and authorize before
 // the upgrade, attach the message listener synchronously, hand the socket to the framework-free engine.
 import { randomUUID } from 'node:crypto';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { parseDocName } from '@teixit/core';
 import { ACKS_PARAM, CloseCodes } from '@teixit/protocol';
-import type { SyncServer } from '@teixit/sync';
+import type { SyncServer, SyncSocket } from '@teixit/sync';
+import { corkedSend } from '../sync/cork.ts';
 import { IpConnectionRate } from '../sync/ip-rate.ts';
 import type { PresenceLog } from '../sync/presence.ts';
 import { apiError } from '../plugins/errors.ts';
@@ -14,6 +16,33 @@ interface LiveConnection {
 	userId: string;
 	credentialId: string;
 	docName: string;
+}
+
+/**
+ * @fastify/websocket routes the upgrade through a ServerResponse assigned to the TCP socket; that
+ * response never finishes, so the socket kept it, its IncomingMessage and Fastify's Request/Reply
+ * (about 1.5 KB with their listeners) for the connection's whole life. Once the WebSocket owns the
+ * socket nothing reads them: detaching lets them go. (Fastify's onResponse never fires for a sync
+ * connection anyway; the socket is closed by ws.)
+ */
+function releaseUpgradeResponse(req: IncomingMessage): void {
+	const tcp = req.socket as (typeof req.socket & { _httpMessage?: unknown }) | null;
+	const res = tcp?._httpMessage;
+	if (tcp && res instanceof ServerResponse) res.detachSocket(tcp);
+}
+
+/** The engine's view of a `ws` socket: one small object per connection, methods on the prototype. */
+class WsSyncSocket implements SyncSocket {
+	constructor(private readonly ws: WebSocket) {}
+	send(data: Uint8Array): void {
+		if (this.ws.readyState === this.ws.OPEN) corkedSend(this.ws, data);
+	}
+	close(code: number, reason: string): void {
+		this.ws.close(code, reason);
+	}
+	get bufferedAmount(): number {
+		return this.ws.bufferedAmount;
+	}
 }
 
 export interface SyncRouteOptions {
@@ -65,15 +94,7 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 			access: c.access,
 			acks: c.acks,
 			ip: c.ip,
-			socket: {
-				send: (data) => {
-					if (socket.readyState === socket.OPEN) socket.send(data);
-				},
-				close: (code, reason) => socket.close(code, reason),
-				get bufferedAmount() {
-					return socket.bufferedAmount;
-				}
-			}
+			socket: new WsSyncSocket(socket)
 		});
 		// Attached synchronously: messages arriving while the document loads are queued by the engine.
 		socket.on('message', (data: ArrayBuffer | Buffer) => {
@@ -84,7 +105,10 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 			opts.presence.disconnected(engagementId, userId);
 			handle.closed();
 		});
-		socket.on('error', (err) => log.warn({ err, docName }, 'sync socket error'));
+		socket.on('error', (err) => {
+			log.warn({ err, docName }, 'sync socket error');
+			socket.terminate();
+		});
 	}
 
 	app.get<{ Params: { docName: string }; Querystring: Record<string, string> }>(
@@ -107,6 +131,10 @@ export default async function syncRoutes(app: FastifyInstance, opts: SyncRouteOp
 		},
 		(socket: WebSocket, request) => {
 			const caller = request.caller!;
+			releaseUpgradeResponse(request.raw);
+			// @fastify/websocket's own 'error' listener closes over the request and reply, keeping them
+			// alive with the socket; attach() installs an equivalent one (log, terminate) that does not.
+			socket.removeAllListeners('error');
 			// Only plain values go on: closures that captured the request would keep it (and its reply)
 			// alive as long as the socket, several KB per idle connection.
 			attach(socket, {

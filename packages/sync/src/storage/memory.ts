@@ -1,5 +1,5 @@
 // In-memory DocStorage: for tests and for running without a database. Same contract as DrizzleStorage.
-import { mergeState } from './merge.ts';
+import { loadedFromParts } from './merge.ts';
 import { SeqConflictError, type DocStorage, type LoadedDoc, type StorageEntry } from './types.ts';
 
 export interface MemoryRow extends StorageEntry {
@@ -22,7 +22,7 @@ export class MemoryStorage implements DocStorage {
 		const after = snapshot?.uptoSeq ?? 0;
 		const rows = (this.#rows.get(docName) ?? []).filter((r) => r.seq > after);
 		const parts = [...(snapshot ? [snapshot.state] : []), ...rows.map((r) => r.update)];
-		return { state: mergeState(parts), lastSeq: Math.max(after, rows.at(-1)?.seq ?? 0) };
+		return loadedFromParts(parts, Math.max(after, rows.at(-1)?.seq ?? 0));
 	}
 
 	async append(docName: string, firstSeq: number, entries: StorageEntry[]): Promise<void> {
