@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docUpdates } from '@teixit/db';
 import { eq } from 'drizzle-orm';
-import { createCore, facilitationDocName, privateDocName } from '@teixit/core';
-import { closeVote, latestVoteTotals, markPrivateCardPublished, openVote, readCards, readDafoControl, readRevealed, requestReveal, savePrivateCard, setMyVotes, type VoteConfig } from '@teixit/model';
+import { createCore, facilitationDocName, privateDocName, resultsDocName } from '@teixit/core';
+import { closeVote, latestVoteTotals, markPrivateCardPublished, markRevealed, openVote, publishVoteTotals, readCards, readDafoControl, readRevealed, requestReveal, savePrivateCard, setMyVotes, type VoteConfig } from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
 import { castOf, type Cast } from '../utils/people.ts';
 import { ApiClient } from '../utils/http.ts';
@@ -68,12 +68,15 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 		// Observers of everything shared, and what awareness they receive.
 		const board = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
 		const facView = open(t.wsUrl, facilitationDocName(E), { cookie: cast.observer.cookie });
+		const resView = open(t.wsUrl, resultsDocName(E), { cookie: cast.observer.cookie });
+		// The facilitator can read the results document but not write it (only the server does).
+		const facRes = open(t.wsUrl, resultsDocName(E), { cookie: cast.facilitator.cookie });
 		const memberBoard = open(t.wsUrl, cast.docName, { cookie: people[2]!.api.cookie });
 		const awarenessSeen: string[] = [];
 		for (const c of [board, memberBoard]) c.provider.awareness.on('change', () => awarenessSeen.push(JSON.stringify([...c.provider.awareness.getStates().values()])));
 		const fac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.facilitator.cookie });
 		const memberFac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.member.cookie });
-		await Promise.all([synced(board), synced(facView), synced(memberBoard), synced(fac), synced(memberFac)]);
+		await Promise.all([synced(board), synced(facView), synced(resView), synced(facRes), synced(memberBoard), synced(fac), synced(memberFac)]);
 
 		// Each person writes two private cards; texts carry a marker so we can find them anywhere.
 		const privates: Client[] = [];
@@ -94,7 +97,7 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 		expect(readCards(board.doc)).toEqual([]);
 
 		requestReveal(fac.doc, { anonymous: true, at: Date.now(), by: cast.ids.facilitator });
-		await eventually(() => expect(readRevealed(facView.doc)).toMatchObject({ round: 1, cards: 8, anonymous: true }));
+		await eventually(() => expect(readRevealed(resView.doc)).toMatchObject({ round: 1, cards: 8, anonymous: true }));
 		await eventually(() => expect(readCards(board.doc)).toHaveLength(8));
 		const cards = readCards(board.doc);
 		expect(cards.map((c) => c.text).sort()).toEqual([...people.flatMap((_, i) => [`secret other ${i}`, `secret weakness ${i}`])].sort());
@@ -120,17 +123,24 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 			[2, c2, 2]
 		];
 		for (const [who, card, dots] of ballots) setMyVotes(privates[who]!.doc, { vote, cardId: card, dots });
+		// A facilitator cannot forge totals: written into the facilitation document they are not where the
+		// team reads them, and written into the results document they are refused.
+		const forged = { round: 1, totals: { [c1]: 99 }, voters: 9, votesCast: 99, closedAt: Date.now() };
+		publishVoteTotals(fac.doc, forged);
+		markRevealed(fac.doc, { round: 9, cards: 0, anonymous: false, at: Date.now() });
+		publishVoteTotals(facRes.doc, forged);
 		await sleep(400);
-		expect(latestVoteTotals(facView.doc)).toBeNull();
+		expect(latestVoteTotals(resView.doc)).toBeNull();
+		expect(readRevealed(resView.doc)).toMatchObject({ round: 1 });
 		// A member cannot close the vote.
 		closeVote(memberFac.doc, { at: Date.now() });
 		await sleep(400);
 		expect(readDafoControl(facView.doc).vote?.open).toBe(true);
-		expect(latestVoteTotals(facView.doc)).toBeNull();
+		expect(latestVoteTotals(resView.doc)).toBeNull();
 
 		closeVote(fac.doc, { at: Date.now() });
-		await eventually(() => expect(latestVoteTotals(facView.doc)).toMatchObject({ round: 1, voters: 3, votesCast: 8 }));
-		expect(latestVoteTotals(facView.doc)!.totals).toEqual(Object.fromEntries([[c1, 3], [c2, 3], [c3, 2]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1))));
+		await eventually(() => expect(latestVoteTotals(resView.doc)).toMatchObject({ round: 1, voters: 3, votesCast: 8 }));
+		expect(latestVoteTotals(resView.doc)!.totals).toEqual(Object.fromEntries([[c1, 3], [c2, 3], [c3, 2]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1))));
 
 		// No author trace in what is stored for the shared documents.
 		const ws = await storedText(cast.docName);
@@ -145,8 +155,11 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 			expect(fv.rows.some((r) => r.userId === p.id)).toBe(false);
 		}
 		expect(fv.text).not.toMatch(/secret/);
-		// What the server published (reveal record, vote totals) is attributed to no one.
-		const published = fv.rows.filter((r) => /dafo\/(votes\/|revealed)/.test(Buffer.from(r.update).toString('utf8')));
+		// What the server published (reveal record, vote totals) is attributed to no one, and nobody else wrote there.
+		const rv = await storedText(resultsDocName(E));
+		for (const id of ids) expect(rv.text.includes(id), `results doc contains ${id}`).toBe(false);
+		expect(rv.rows.every((r) => r.userId === null)).toBe(true);
+		const published = rv.rows.filter((r) => /dafo\/(votes\/|revealed)/.test(Buffer.from(r.update).toString('utf8')));
 		expect(published.length).toBeGreaterThanOrEqual(2);
 		for (const r of published) expect(r.userId).toBeNull();
 		// Awareness carried nothing about cards or ballots.
@@ -165,18 +178,19 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 		const E = cast.engagementId;
 		const board = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
 		const fac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.facilitator.cookie });
+		const res = open(t.wsUrl, resultsDocName(E), { cookie: cast.facilitator.cookie });
 		const mine = open(t.wsUrl, privateDocName(E, cast.ids.member), { cookie: cast.member.cookie });
-		await Promise.all([synced(board), synced(fac), synced(mine)]);
+		await Promise.all([synced(board), synced(fac), synced(res), synced(mine)]);
 		const before = readCards(board.doc).length;
 		savePrivateCard(mine.doc, { id: 'late1', quadrant: 'A', text: 'named threat', createdAt: 5 });
 		await sleep(300);
 		requestReveal(fac.doc, { anonymous: false, at: Date.now(), by: cast.ids.facilitator });
-		await eventually(() => expect(readRevealed(fac.doc)).toMatchObject({ round: 2, cards: 1, anonymous: false }));
+		await eventually(() => expect(readRevealed(res.doc)).toMatchObject({ round: 2, cards: 1, anonymous: false }));
 		await eventually(() => expect(readCards(board.doc)).toHaveLength(before + 1));
 		expect(readCards(board.doc).find((c) => c.text === 'named threat')).toMatchObject({ authorId: cast.ids.member, quadrant: 'A', createdAt: 5 });
 		// A second request publishes nothing twice.
 		requestReveal(fac.doc, { anonymous: false, at: Date.now(), by: cast.ids.facilitator });
-		await eventually(() => expect(readRevealed(fac.doc)).toMatchObject({ round: 3, cards: 0 }));
+		await eventually(() => expect(readRevealed(res.doc)).toMatchObject({ round: 3, cards: 0 }));
 		expect(readCards(board.doc)).toHaveLength(before + 1);
 	});
 
@@ -184,8 +198,9 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 		const E = cast.engagementId;
 		const board = open(t.wsUrl, cast.docName, { cookie: cast.observer.cookie });
 		const fac = open(t.wsUrl, facilitationDocName(E), { cookie: cast.facilitator.cookie });
-		await Promise.all([synced(board), synced(fac)]);
-		const round = (readRevealed(fac.doc)?.round ?? 0) + 1;
+		const res = open(t.wsUrl, resultsDocName(E), { cookie: cast.facilitator.cookie });
+		await Promise.all([synced(board), synced(fac), synced(res)]);
+		const round = (readRevealed(res.doc)?.round ?? 0) + 1;
 		const before = readCards(board.doc).length;
 		// As a crashed pass would have left it: the private card marked for this round, the board not written.
 		await t.app.sync.change(privateDocName(E, cast.ids.member), (doc) => {
@@ -194,7 +209,7 @@ describe('DAFO: private writing, anonymous reveal, private ballots', () => {
 			savePrivateCard(doc, { id: 'crash2', quadrant: 'F', text: 'fresh card', createdAt: 8 });
 		});
 		requestReveal(fac.doc, { anonymous: true, at: Date.now() });
-		await eventually(() => expect(readRevealed(fac.doc)).toMatchObject({ round, cards: 2 }));
+		await eventually(() => expect(readRevealed(res.doc)).toMatchObject({ round, cards: 2 }));
 		await eventually(() => expect(readCards(board.doc)).toHaveLength(before + 2));
 		const resumed = readCards(board.doc).find((c) => c.text === 'resumed card');
 		expect(resumed).toMatchObject({ id: 'boardcrash1', quadrant: 'O' });

@@ -6,11 +6,11 @@
 //    field, the reveal's time instead of the writing time, and a random order; nothing about who wrote
 //    what is logged.
 //  - votes: when a facilitator closes a vote, the ballots in the private documents are counted and only
-//    the totals are published into the facilitation document.
+//    the totals are published into the results document (server-written only, like the reveal record).
 // Each private card is marked in its author's private document (publishedAs) BEFORE the board is
 // written, so a crash in between re-adds the same cards under the same ids instead of duplicating them.
 import type { Core } from '@teixit/core';
-import { facilitationDocName, parseDocName, privateDocName, workspaceDocName } from '@teixit/core';
+import { facilitationDocName, parseDocName, privateDocName, resultsDocName, workspaceDocName } from '@teixit/core';
 import {
 	addCard,
 	cardsMap,
@@ -94,13 +94,16 @@ export class DafoPublisher {
 	}
 
 	async #pass(engagementId: string) {
-		const facName = facilitationDocName(engagementId);
-		const state = await this.sync.read(facName, (doc) => ({ control: readDafoControl(doc), revealed: readRevealed(doc) }));
+		const control = await this.sync.read(facilitationDocName(engagementId), readDafoControl);
+		// What was already published lives in the results document, which only the server writes: a
+		// facilitator's client cannot forge a "done" reveal or vote totals.
+		const resName = resultsDocName(engagementId);
+		const state = { control, revealed: await this.sync.read(resName, readRevealed) };
 		const reveal = state.control.reveal;
 		if (reveal && (!state.revealed || state.revealed.round < reveal.round)) await this.#reveal(engagementId, reveal);
 		const vote = state.control.vote;
 		if (vote && !vote.open) {
-			const done = await this.sync.read(facName, (doc) => readVoteTotals(doc, vote.round) !== null);
+			const done = await this.sync.read(resName, (doc) => readVoteTotals(doc, vote.round) !== null);
 			if (!done) await this.#count(engagementId, vote);
 		}
 	}
@@ -137,7 +140,7 @@ export class DafoPublisher {
 			},
 			{ userId: null }
 		);
-		await this.sync.change(facilitationDocName(engagementId), (doc) => markRevealed(doc, { round: req.round, cards: cards.length, anonymous: req.anonymous, at: req.at }), { userId: null });
+		await this.sync.change(resultsDocName(engagementId), (doc) => markRevealed(doc, { round: req.round, cards: cards.length, anonymous: req.anonymous, at: req.at }), { userId: null });
 		this.logger.info?.({ engagementId, round: req.round, cards: cards.length, anonymous: req.anonymous }, 'dafo: cards revealed');
 	}
 
@@ -148,7 +151,7 @@ export class DafoPublisher {
 		for (const userId of people) ballots.push(await this.sync.read(privateDocName(engagementId, userId), (doc) => readBallot(doc, vote.round)));
 		const totals = countVotes(ballots, vote, cardIds);
 		await this.sync.change(
-			facilitationDocName(engagementId),
+			resultsDocName(engagementId),
 			(doc) => {
 				if (!readVoteTotals(doc, vote.round)) publishVoteTotals(doc, { round: vote.round, ...totals, closedAt: vote.at });
 			},

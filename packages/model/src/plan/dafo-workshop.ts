@@ -5,6 +5,7 @@
 //   control    dafo/step   -> DafoStep                                   (facilitators)
 //              dafo/reveal -> { round, anonymous, at, by? }              (facilitators: "reveal now")
 //              dafo/vote   -> VoteConfig                                 (facilitators)
+// Results document (`published` KV root, written by the server only, so nobody can forge them):
 //   published  dafo/revealed        -> { round, cards, anonymous, at }   (server: last reveal done)
 //              dafo/votes/${round}  -> VoteTotals & { closedAt }         (server, once voting closes)
 // Private document (new KV roots):
@@ -19,6 +20,7 @@ import type * as Y from 'yjs';
 import { FACILITATION_ROOTS } from '../facilitation-doc.ts';
 import { assertId, isId, isKey } from '../keys.ts';
 import { kvRead, kvWrite } from '../kv.ts';
+import { RESULTS_ROOTS } from '../results-doc.ts';
 import type { Localized } from '../labels.ts';
 import { MAX_CARD_TEXT, isQuadrant, type Quadrant } from './dafo.ts';
 import { assertVoteLimits, parseVoteConfig, type Ballot, type VoteConfig, type VoteTotals } from './dafo-votes.ts';
@@ -44,7 +46,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isRoundNo = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 
 const control = (doc: Y.Doc) => doc.getArray<unknown>(FACILITATION_ROOTS.control);
-const published = (doc: Y.Doc) => doc.getArray<unknown>(FACILITATION_ROOTS.published);
+const published = (doc: Y.Doc) => doc.getArray<unknown>(RESULTS_ROOTS.published);
 
 // ---- facilitation: controls ----
 
@@ -84,9 +86,9 @@ export function requestReveal(doc: Y.Doc, opts: { anonymous: boolean; at: number
 	if (typeof opts.anonymous !== 'boolean') throw new TypeError('anonymous must be a boolean');
 	let req!: RevealRequest;
 	doc.transact(() => {
+		// Rounds count the requests in this document; what the server has done is in the results document.
 		const prev = readDafoControl(doc).reveal;
-		const done = readRevealed(doc);
-		req = { round: Math.max(prev?.round ?? 0, done?.round ?? 0) + 1, anonymous: opts.anonymous, at: opts.at };
+		req = { round: (prev?.round ?? 0) + 1, anonymous: opts.anonymous, at: opts.at };
 		// The facilitator's name on an anonymous reveal says nothing about the cards; keep it for the log.
 		if (opts.by !== undefined) req.by = opts.by;
 		kvWrite(control(doc), [['dafo/reveal', req]], { now: opts.at });
@@ -118,7 +120,7 @@ export function closeVote(doc: Y.Doc, opts: { at: number; origin?: unknown }): V
 	return cfg;
 }
 
-// ---- facilitation: what the server publishes ----
+// ---- results document: what the server publishes ----
 
 export interface RevealDone {
 	round: number;

@@ -1,5 +1,6 @@
-// One live DAFO board page: the engagement's workspace (the board, the plan), facilitation (step, reveal,
-// vote configuration, published totals) and my private document (private cards, my ballot), each with
+// One live DAFO board page: the engagement's workspace (the board, the plan), facilitation (step, reveal
+// request, vote configuration), results (reveal record and vote totals, written by the server only) and
+// my private document (private cards, my ballot), each with
 // the app's provider and truthful status, combined into one status; typed reads and writes through
 // @teixit/model.
 //
@@ -66,7 +67,7 @@ import type { TimerHost } from '$lib/facilitation/timer-host';
 export type Role = 'facilitator' | 'member' | 'observer';
 
 export interface DafoSessionOptions {
-	docs: { workspace: string; facilitation: string; private: string | null };
+	docs: { workspace: string; facilitation: string; results: string; private: string | null };
 	me: { id: string; name: string };
 	role: Role;
 	canWriteWorkspace: boolean;
@@ -87,6 +88,8 @@ function versionOf(doc: Y.Doc, bump: () => void): () => void {
 export class DafoSession implements TimerHost {
 	readonly workspace: WorkspaceSession;
 	readonly facilitation: WorkspaceSession;
+	/** Server-published reveal record and vote totals (read-only for everyone). */
+	readonly resultsDoc: WorkspaceSession;
 	/** My private document (facilitators and members write private cards and ballots; observers have none). */
 	readonly mine: WorkspaceSession | null;
 	readonly status: CombinedSyncStatus;
@@ -99,6 +102,7 @@ export class DafoSession implements TimerHost {
 
 	#ws = $state(0);
 	#fac = $state(0);
+	#res = $state(0);
 	#priv = $state(0);
 	#teardown: (() => void)[] = [];
 	#started = false;
@@ -111,14 +115,17 @@ export class DafoSession implements TimerHost {
 		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation;
 		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace });
 		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation });
+		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true });
 		this.mine = opts.role !== 'observer' && opts.docs.private ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
 		// Presence lives in the workspace document; the others carry no awareness state at all.
 		this.facilitation.awareness.setLocalState(null);
+		this.resultsDoc.awareness.setLocalState(null);
 		this.mine?.awareness.setLocalState(null);
-		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, ...(this.mine ? [this.mine.status] : [])]);
+		this.status = new CombinedSyncStatus([this.workspace.status, this.facilitation.status, this.resultsDoc.status, ...(this.mine ? [this.mine.status] : [])]);
 		this.#teardown.push(
 			versionOf(this.workspace.doc, () => this.#ws++),
 			versionOf(this.facilitation.doc, () => this.#fac++),
+			versionOf(this.resultsDoc.doc, () => this.#res++),
 			...(this.mine ? [versionOf(this.mine.doc, () => this.#priv++)] : [])
 		);
 	}
@@ -128,6 +135,7 @@ export class DafoSession implements TimerHost {
 		this.#started = true;
 		this.workspace.start();
 		this.facilitation.start();
+		this.resultsDoc.start();
 		this.mine?.start();
 		void this.clock.sync();
 	}
@@ -135,12 +143,13 @@ export class DafoSession implements TimerHost {
 	destroy() {
 		for (const fn of this.#teardown.splice(0)) fn();
 		this.mine?.destroy();
+		this.resultsDoc.destroy();
 		this.facilitation.destroy();
 		this.workspace.destroy();
 	}
 
 	get loaded(): boolean {
-		const parts = [this.workspace, this.facilitation, ...(this.mine ? [this.mine] : [])];
+		const parts = [this.workspace, this.facilitation, this.resultsDoc, ...(this.mine ? [this.mine] : [])];
 		return parts.every((p) => p.status.phase === 'saved' || p.status.phase === 'saving' || p.status.phase === 'offline');
 	}
 
@@ -167,13 +176,13 @@ export class DafoSession implements TimerHost {
 	});
 
 	readonly revealed: RevealDone | null = $derived.by(() => {
-		void this.#fac;
-		return readRevealed(this.facilitation.doc);
+		void this.#res;
+		return readRevealed(this.resultsDoc.doc);
 	});
 
 	readonly totals: PublishedVotes | null = $derived.by(() => {
-		void this.#fac;
-		return latestVoteTotals(this.facilitation.doc);
+		void this.#res;
+		return latestVoteTotals(this.resultsDoc.doc);
 	});
 
 	readonly step: DafoStep = $derived(this.control.step);

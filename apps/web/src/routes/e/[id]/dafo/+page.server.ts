@@ -22,15 +22,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const doc = (kind: string) => engagement.documents.find((d) => d.kind === kind);
 	const workspace = doc('workspace');
 	const facilitation = doc('facilitation');
+	const results = doc('results');
 	const mine = doc('private');
-	if (!workspace || !facilitation) error(404, { message: 'Not found' });
+	if (!workspace || !facilitation || !results) error(404, { message: 'Not found' });
 	const [members, sessions] = await Promise.all([
 		core.engagements.listMembers(user, engagement.id),
 		role === 'facilitator' ? core.sessions.list(user, engagement.id) : Promise.resolve(null)
 	]);
 	return {
 		engagement: { id: engagement.id, coopName: engagement.coopName, role },
-		docs: { workspace: workspace.name, facilitation: facilitation.name, private: mine?.access === 'write' ? mine.name : null },
+		docs: { workspace: workspace.name, facilitation: facilitation.name, results: results.name, private: mine?.access === 'write' ? mine.name : null },
 		access: { workspace: workspace.access === 'write', facilitation: facilitation.access === 'write' },
 		me: { id: user.id, name: user.name },
 		members: members.map((mb) => ({ userId: mb.userId, name: mb.name, role: mb.role as Role })),
