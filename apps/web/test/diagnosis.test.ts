@@ -217,9 +217,9 @@ describe('DiagnosisSession on real documents (no server)', () => {
 		f.facilitation.status.setSynced(true);
 		// This browser's clock is 10 minutes behind the server's: the countdown must not care.
 		f.clock.offset = 600_000;
-		const { default: Host } = await import('./DiagnosisHost.svelte');
-		const { default: TimerPanel } = await import('../src/lib/diagnosis/TimerPanel.svelte');
-		render(Host, { session: f, component: TimerPanel });
+		// The generic timer panel, hosted by the diagnosis session (TimerHost).
+		const { default: TimerPanel } = await import('../src/lib/facilitation/TimerPanel.svelte');
+		render(TimerPanel, { host: f });
 		f.startTimer(0.02); // 1.2 s
 		await waitFor(() => expect(screen.getByRole('timer').textContent).toMatch(/0:0[12]/));
 		await waitFor(() => expect(screen.getByRole('timer').textContent).toContain('Temps!'), { timeout: 4000 });

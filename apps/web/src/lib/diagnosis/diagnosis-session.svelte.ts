@@ -53,6 +53,7 @@ import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
 import { CombinedSyncStatus } from './combined-status.svelte';
 import { runResults, type RunResults } from './results';
 import { ServerClock } from './server-clock.svelte';
+import type { TimerHost } from '$lib/facilitation/timer-host';
 
 export type Role = 'facilitator' | 'member' | 'observer';
 
@@ -79,7 +80,7 @@ function versionOf(doc: Y.Doc, bump: () => void): () => void {
 	return () => doc.off('update', bump);
 }
 
-export class DiagnosisSession {
+export class DiagnosisSession implements TimerHost {
 	readonly workspace: WorkspaceSession;
 	readonly facilitation: WorkspaceSession;
 	/** Server-authored figures: nobody's client can write them, so nobody can forge them. */
@@ -287,6 +288,17 @@ export class DiagnosisSession {
 		const run = this.currentRun;
 		if (!this.canFacilitate || !run) return;
 		recordAgreedScore(this.facilitation.doc, { runId: run.id, itemKey, score, rationale: rationale.trim(), recordedBy: this.me.id, at: this.#now() });
+	}
+
+	// ---- the shared timer (TimerHost for the generic TimerPanel) ----
+
+	get timer() {
+		return this.control.timer;
+	}
+
+	/** The facilitation document has synced once (the timer announces nothing before that). */
+	get synced() {
+		return this.facilitation.status.synced;
 	}
 
 	startTimer(minutes: number) {
