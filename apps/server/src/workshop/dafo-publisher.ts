@@ -31,6 +31,7 @@ import {
 	type VoteConfig
 } from '@teixit/model';
 import type { SyncServer } from '@teixit/sync';
+import { EngagementJobs } from './engagement-jobs.ts';
 
 export interface DafoPublisherLogger {
 	error(obj: object, msg: string): void;
@@ -38,8 +39,7 @@ export interface DafoPublisherLogger {
 }
 
 export class DafoPublisher {
-	#timers = new Map<string, ReturnType<typeof setTimeout>>();
-	#running = new Map<string, Promise<void>>();
+	#jobs: EngagementJobs;
 	#onCommit = ({ docName }: { docName: string }) => {
 		// Only the facilitation document carries reveal requests and vote closing; private documents
 		// change nothing that is published before such a request.
@@ -51,8 +51,9 @@ export class DafoPublisher {
 		private readonly sync: SyncServer,
 		private readonly core: Core,
 		private readonly logger: DafoPublisherLogger,
-		private readonly debounceMs = 50
+		debounceMs = 50
 	) {
+		this.#jobs = new EngagementJobs((id) => this.#pass(id), (err, engagementId) => this.logger.error({ err, engagementId }, 'dafo: publishing failed'), debounceMs);
 		sync.on('commit', this.#onCommit);
 		// A request left pending by a crash or restart (committed, not yet published) is picked up when
 		// the facilitation document is next loaded.
@@ -62,35 +63,15 @@ export class DafoPublisher {
 	stop() {
 		this.sync.off('commit', this.#onCommit);
 		this.sync.off('load', this.#onCommit);
-		for (const t of this.#timers.values()) clearTimeout(t);
-		this.#timers.clear();
+		this.#jobs.stop();
 	}
 
 	schedule(engagementId: string) {
-		if (this.#timers.has(engagementId)) return;
-		this.#timers.set(
-			engagementId,
-			setTimeout(() => {
-				this.#timers.delete(engagementId);
-				void this.run(engagementId);
-			}, this.debounceMs)
-		);
+		this.#jobs.schedule(engagementId);
 	}
 
-	/** One pass at a time per engagement; a request during a pass runs another after it. */
-	async run(engagementId: string): Promise<void> {
-		const previous = this.#running.get(engagementId);
-		if (previous) {
-			await previous;
-			return this.run(engagementId);
-		}
-		const work = this.#pass(engagementId).catch((err) => this.logger.error({ err, engagementId }, 'dafo: publishing failed'));
-		this.#running.set(engagementId, work);
-		try {
-			await work;
-		} finally {
-			this.#running.delete(engagementId);
-		}
+	run(engagementId: string): Promise<void> {
+		return this.#jobs.run(engagementId);
 	}
 
 	async #pass(engagementId: string) {

@@ -22,14 +22,14 @@ import {
 	setReadiness
 } from '@teixit/model';
 import type { SyncServer } from '@teixit/sync';
+import { EngagementJobs } from './engagement-jobs.ts';
 
 export interface PublisherLogger {
 	error(obj: object, msg: string): void;
 }
 
 export class DiagnosisPublisher {
-	#timers = new Map<string, ReturnType<typeof setTimeout>>();
-	#running = new Map<string, Promise<void>>();
+	#jobs: EngagementJobs;
 	/** What was last published per engagement/run/round: our own commit must not trigger another write. */
 	#lastPublished = new Map<string, string>();
 	/** Engagements whose every revealed round was recomputed since this process started. */
@@ -51,8 +51,9 @@ export class DiagnosisPublisher {
 		private readonly sync: SyncServer,
 		private readonly core: Core,
 		private readonly logger: PublisherLogger,
-		private readonly debounceMs = 50
+		debounceMs = 50
 	) {
+		this.#jobs = new EngagementJobs((id) => this.#recount(id), (err, engagementId) => this.logger.error({ err, engagementId }, 'diagnosis: publishing aggregates failed'), debounceMs);
 		sync.on('commit', this.#onCommit);
 		sync.on('load', this.#onLoad);
 	}
@@ -60,35 +61,15 @@ export class DiagnosisPublisher {
 	stop() {
 		this.sync.off('commit', this.#onCommit);
 		this.sync.off('load', this.#onLoad);
-		for (const t of this.#timers.values()) clearTimeout(t);
-		this.#timers.clear();
+		this.#jobs.stop();
 	}
 
 	schedule(engagementId: string) {
-		if (this.#timers.has(engagementId)) return;
-		this.#timers.set(
-			engagementId,
-			setTimeout(() => {
-				this.#timers.delete(engagementId);
-				void this.run(engagementId);
-			}, this.debounceMs)
-		);
+		this.#jobs.schedule(engagementId);
 	}
 
-	/** One recount at a time per engagement; a request during a run schedules another. */
-	async run(engagementId: string): Promise<void> {
-		const previous = this.#running.get(engagementId);
-		if (previous) {
-			await previous;
-			return this.run(engagementId);
-		}
-		const work = this.#recount(engagementId).catch((err) => this.logger.error({ err, engagementId }, 'diagnosis: publishing aggregates failed'));
-		this.#running.set(engagementId, work);
-		try {
-			await work;
-		} finally {
-			this.#running.delete(engagementId);
-		}
+	run(engagementId: string): Promise<void> {
+		return this.#jobs.run(engagementId);
 	}
 
 	async #recount(engagementId: string) {
