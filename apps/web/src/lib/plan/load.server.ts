@@ -1,23 +1,13 @@
 // Shared server load of the plan and hypotheses pages: who I am in the engagement, the workspace document
 // (write access as the server grants it), the people (owners must be members) and the workshop sessions
 // (for "review last session's actions").
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Role } from '$lib/i18n';
-import { isDomainError, runtime } from '$lib/server/core';
+import { memberEngagement } from '$lib/server/engagement';
 import type { PlanPageData } from './types';
 
 export async function loadPlanPage({ locals, params, url }: { locals: App.Locals; params: { id: string }; url: URL }): Promise<PlanPageData> {
-	const user = locals.user;
-	if (!user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
-	const { core } = await runtime();
-	let engagement;
-	try {
-		engagement = await core.engagements.get(user, params.id);
-	} catch (e) {
-		// Not a member: 404, never 403, so an engagement's existence does not leak.
-		if (isDomainError(e) && (e.code === 'not_found' || e.code === 'forbidden')) error(404, { message: 'Not found' });
-		throw e;
-	}
+	const { user, core, engagement } = await memberEngagement({ locals, params, url });
 	const workspace = engagement.documents.find((d) => d.kind === 'workspace');
 	if (!workspace) error(404, { message: 'Not found' });
 	const [members, sessions] = await Promise.all([core.engagements.listMembers(user, engagement.id), core.sessions.list(user, engagement.id)]);

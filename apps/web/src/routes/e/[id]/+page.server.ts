@@ -3,6 +3,7 @@ import type { User } from '@teixit/core';
 import { roles, type Role } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import { isDomainError, runtime } from '$lib/server/core';
+import { memberEngagement } from '$lib/server/engagement';
 import { text, type FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,16 +26,7 @@ function requireUser(locals: App.Locals, url: URL): User {
 }
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const user = requireUser(locals, url);
-	const { core } = await runtime();
-	let engagement;
-	try {
-		engagement = await core.engagements.get(user, params.id);
-	} catch (e) {
-		// Not a member: 404, never 403, so an engagement's existence does not leak.
-		if (isDomainError(e) && (e.code === 'not_found' || e.code === 'forbidden')) error(404, { message: 'Not found' });
-		throw e;
-	}
+	const { user, core, engagement } = await memberEngagement({ locals, params, url });
 	const facilitator = engagement.role === 'facilitator';
 	const [members, invitations] = await Promise.all([
 		core.engagements.listMembers(user, engagement.id),

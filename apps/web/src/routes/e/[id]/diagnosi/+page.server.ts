@@ -1,22 +1,12 @@
 // The live diagnosis of one engagement: who I am there, which documents I may open (and how), the people
 // (for names next to agreed scores), and, for facilitators, the running workshop session and hour budget.
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Role } from '$lib/i18n';
-import { isDomainError, runtime } from '$lib/server/core';
+import { memberEngagement } from '$lib/server/engagement';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const user = locals.user;
-	if (!user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
-	const { core } = await runtime();
-	let engagement;
-	try {
-		engagement = await core.engagements.get(user, params.id);
-	} catch (e) {
-		// Not a member: 404, never 403, so an engagement's existence does not leak.
-		if (isDomainError(e) && (e.code === 'not_found' || e.code === 'forbidden')) error(404, { message: 'Not found' });
-		throw e;
-	}
+	const { user, core, engagement } = await memberEngagement({ locals, params, url });
 	const role = engagement.role as Role;
 	const doc = (kind: string) => engagement.documents.find((d) => d.kind === kind);
 	const workspace = doc('workspace');
