@@ -177,7 +177,8 @@ export function setStep(doc: Y.Doc, opts: { step: Step; at: number; by?: string;
 export function timerRemainingMs(timer: Timer | null, now: number): number | null {
 	if (!timer) return null;
 	if (timer.pausedRemainingMs !== undefined) return timer.pausedRemainingMs;
-	return Math.max(0, timer.endsAt - now);
+	// A reader whose clock-offset estimate is a few ms off must not show more than the timer was set to.
+	return Math.min(timer.durationMs, Math.max(0, timer.endsAt - now));
 }
 
 export const isTimerPaused = (t: Timer | null) => t?.pausedRemainingMs !== undefined;

@@ -200,6 +200,8 @@ describe('facilitation document', () => {
 		expect(readSession(doc).timer).toEqual({ endsAt: 1_300_000, durationMs: 300_000 });
 		expect(timerRemainingMs(readSession(doc).timer, 1_100_000)).toBe(200_000);
 		expect(timerRemainingMs(readSession(doc).timer, 2_000_000)).toBe(0);
+		// A reader whose clock estimate runs 2 ms behind the writer's never shows more than was set.
+		expect(timerRemainingMs(readSession(doc).timer, 999_998)).toBe(300_000);
 		pauseTimer(doc, { now: 1_100_000 });
 		expect(readSession(doc).timer).toEqual({ endsAt: 1_300_000, durationMs: 300_000, pausedRemainingMs: 200_000 });
 		expect(timerRemainingMs(readSession(doc).timer, 9_999_999)).toBe(200_000);
