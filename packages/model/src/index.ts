@@ -7,3 +7,4 @@ export * from './aggregate.ts';
 export * from './doc.ts';
 export * from './migrations.ts';
 export * from './plan/index.ts';
+export * from './text.ts';

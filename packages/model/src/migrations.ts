@@ -12,6 +12,9 @@
 // clients may run it too (it is a no-op when nothing is pending).
 import * as Y from 'yjs';
 import { DOC_KINDS, type DocKind } from './doc.ts';
+import { ACTION_TEXT_FIELDS, OBJECTIVE_TEXT_FIELDS, PLAN_ROOTS } from './plan/actions.ts';
+import { HYPOTHESES_ROOT, HYPOTHESIS_TEXT_FIELDS } from './plan/hypotheses.ts';
+import { copyTextsToKv, moveTextsOutOfKv, textStore } from './plan/records.ts';
 
 export const META_ROOT = 'meta';
 
@@ -53,6 +56,12 @@ const initial = (kind: DocKind, description: string): Migration => ({
 	down: () => {}
 });
 
+const TEXT_COLLECTIONS: readonly (readonly [string, readonly string[]])[] = [
+	[PLAN_ROOTS.objectives, OBJECTIVE_TEXT_FIELDS],
+	[PLAN_ROOTS.actions, ACTION_TEXT_FIELDS],
+	[HYPOTHESES_ROOT, HYPOTHESIS_TEXT_FIELDS]
+];
+
 /** The migrations of each document kind, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 	workspace: [
@@ -60,7 +69,21 @@ export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 		// Roots are created lazily by name, so adding the plan roots needs no writes (plan/actions.ts).
 		{ id: 'workspace/002-plan', kind: 'workspace', version: 2, description: "v2: 'plan:objectives', 'plan:actions', 'plan:followups', 'plan:hypotheses' (per-field KV records)", up: () => {}, down: () => {} },
 		// Lazily created roots again (plan/dafo.ts): nothing to write.
-		{ id: 'workspace/003-dafo', kind: 'workspace', version: 3, description: "v3: 'dafoCards', 'dafoClusters' (Y.Map of per-card/cluster Y.Maps)", up: () => {}, down: () => {} }
+		{ id: 'workspace/003-dafo', kind: 'workspace', version: 3, description: "v3: 'dafoCards', 'dafoClusters' (Y.Map of per-card/cluster Y.Maps)", up: () => {}, down: () => {} },
+		{
+			id: 'workspace/004-plan-text',
+			kind: 'workspace',
+			version: 4,
+			description: "v4: co-written plan and hypothesis text fields are Y.Texts in '<root>:text' maps instead of LWW strings in the KV (plan/records.ts)",
+			// Each string moves into a new Y.Text under a set map key (idempotent, see moveTextsOutOfKv).
+			up: (doc) => {
+				for (const [root, fields] of TEXT_COLLECTIONS) moveTextsOutOfKv(doc.getArray(root), textStore(doc, root, fields));
+			},
+			// An older reader reads strings in the KV again; the Y.Texts stay for a later upgrade.
+			down: (doc) => {
+				for (const [root, fields] of TEXT_COLLECTIONS) copyTextsToKv(doc.getArray(root), textStore(doc, root, fields));
+			}
+		}
 	],
 	facilitation: [
 		initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)'),

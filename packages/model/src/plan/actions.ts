@@ -3,12 +3,14 @@
 // per document). Every write validates against the rules below and throws PlanValidationError.
 //
 // Roots (each a KV of per-field records, records.ts):
-//   plan:objectives   objectiveId/field
-//   plan:actions      actionId/field
-//   plan:followups    followUpId/field
+//   plan:objectives        objectiveId/field
+//   plan:objectives:text   objectiveId/field -> Y.Text (OBJECTIVE_TEXT_FIELDS, co-written; workspace/004)
+//   plan:actions           actionId/field
+//   plan:actions:text      actionId/field -> Y.Text (ACTION_TEXT_FIELDS)
+//   plan:followups         followUpId/field (written once by its author: plain strings)
 import * as Y from 'yjs';
 import { isId } from '../keys.ts';
-import { newId, readRecord, readRecords, writeFields, type Fields } from './records.ts';
+import { newId, readRecord, readRecords, recordText, textStore, writeFields, type Fields } from './records.ts';
 import { MAX_TITLE, PlanValidationError, checkDate, checkEnum, checkNumber, checkText, isDate } from './errors.ts';
 
 export const PLAN_ROOTS = { objectives: 'plan:objectives', actions: 'plan:actions', followups: 'plan:followups' } as const;
@@ -16,6 +18,20 @@ export const PLAN_ROOTS = { objectives: 'plan:objectives', actions: 'plan:action
 const objectivesArr = (doc: Y.Doc) => doc.getArray<unknown>(PLAN_ROOTS.objectives);
 const actionsArr = (doc: Y.Doc) => doc.getArray<unknown>(PLAN_ROOTS.actions);
 const followupsArr = (doc: Y.Doc) => doc.getArray<unknown>(PLAN_ROOTS.followups);
+
+/** Free text a group co-writes: Y.Texts merged character by character (records.ts). The other fields
+ *  (dates, numbers, enums, owner, the short KPI unit) stay per-field last-writer-wins. */
+export const OBJECTIVE_TEXT_FIELDS = ['title', 'description', 'kpi'] as const;
+export type ObjectiveTextField = (typeof OBJECTIVE_TEXT_FIELDS)[number];
+export const ACTION_TEXT_FIELDS = ['title', 'description'] as const;
+export type ActionTextField = (typeof ACTION_TEXT_FIELDS)[number];
+const objectiveTexts = (doc: Y.Doc) => textStore(doc, PLAN_ROOTS.objectives, OBJECTIVE_TEXT_FIELDS);
+const actionTexts = (doc: Y.Doc) => textStore(doc, PLAN_ROOTS.actions, ACTION_TEXT_FIELDS);
+
+/** The live text of an objective's field, for a co-editing input (null if the objective has none yet;
+ *  `create` makes it, for writers only). */
+export const objectiveText = (doc: Y.Doc, id: string, field: ObjectiveTextField, create = false) => recordText(objectivesArr(doc), objectiveTexts(doc), id, field, create);
+export const actionText = (doc: Y.Doc, id: string, field: ActionTextField, create = false) => recordText(actionsArr(doc), actionTexts(doc), id, field, create);
 
 // ---------------------------------------------------------------------------------------------------
 // Vocabularies (labels in apps/web/messages: plan_category_*, plan_status_*, plan_priority_*, plan_rag_*)
@@ -225,7 +241,7 @@ const byCreated = <T extends { createdAt: number; id: string }>(a: T, b: T) => a
 
 export function listObjectives(doc: Y.Doc): Objective[] {
 	const out: Objective[] = [];
-	for (const [id, f] of readRecords(objectivesArr(doc))) {
+	for (const [id, f] of readRecords(objectivesArr(doc), objectiveTexts(doc))) {
 		const o = parseObjective(id, f);
 		if (o) out.push(o);
 	}
@@ -233,13 +249,13 @@ export function listObjectives(doc: Y.Doc): Objective[] {
 }
 
 export function getObjective(doc: Y.Doc, id: string): Objective | null {
-	const f = readRecord(objectivesArr(doc), id);
+	const f = readRecord(objectivesArr(doc), id, objectiveTexts(doc));
 	return f ? parseObjective(id, f) : null;
 }
 
 export function listActions(doc: Y.Doc): Action[] {
 	const out: Action[] = [];
-	for (const [id, f] of readRecords(actionsArr(doc))) {
+	for (const [id, f] of readRecords(actionsArr(doc), actionTexts(doc))) {
 		const a = parseAction(id, f);
 		if (a) out.push(a);
 	}
@@ -247,7 +263,7 @@ export function listActions(doc: Y.Doc): Action[] {
 }
 
 export function getAction(doc: Y.Doc, id: string): Action | null {
-	const f = readRecord(actionsArr(doc), id);
+	const f = readRecord(actionsArr(doc), id, actionTexts(doc));
 	return f ? parseAction(id, f) : null;
 }
 
@@ -409,8 +425,8 @@ export function addObjective(doc: Y.Doc, input: ObjectiveInput, byUserId?: strin
 	const now = opts.now ?? Date.now();
 	const f = objectiveFields(input, null, opts);
 	doc.transact(() => {
-		if (readRecord(objectivesArr(doc), id)) throw new PlanValidationError('invalid', 'id', `objective ${id} already exists`);
-		writeFields(objectivesArr(doc), id, { ...f, status: f.status ?? 'open', createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now });
+		if (readRecord(objectivesArr(doc), id, objectiveTexts(doc))) throw new PlanValidationError('invalid', 'id', `objective ${id} already exists`);
+		writeFields(objectivesArr(doc), id, { ...f, status: f.status ?? 'open', createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now, texts: objectiveTexts(doc), created: true });
 	}, opts.origin);
 	return id;
 }
@@ -421,7 +437,7 @@ export function updateObjective(doc: Y.Doc, id: string, patch: Partial<Objective
 	doc.transact(() => {
 		const cur = getObjective(doc, id);
 		if (!cur) throw new PlanValidationError('not_found', 'id', `no objective ${id}`);
-		writeFields(objectivesArr(doc), id, objectiveFields(patch, cur, opts), { now });
+		writeFields(objectivesArr(doc), id, objectiveFields(patch, cur, opts), { now, texts: objectiveTexts(doc) });
 	}, opts.origin);
 }
 
@@ -503,9 +519,9 @@ export function addAction(doc: Y.Doc, input: ActionInput, byUserId?: string | nu
 	if (!isId(id)) throw new PlanValidationError('invalid', 'id', `bad id ${JSON.stringify(id)}`);
 	const now = opts.now ?? Date.now();
 	doc.transact(() => {
-		if (readRecord(actionsArr(doc), id)) throw new PlanValidationError('invalid', 'id', `action ${id} already exists`);
+		if (readRecord(actionsArr(doc), id, actionTexts(doc))) throw new PlanValidationError('invalid', 'id', `action ${id} already exists`);
 		const f = actionFields(doc, id, { status: 'todo', priority: 'medium', ...input }, null, opts, now);
-		writeFields(actionsArr(doc), id, { ...f, createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now });
+		writeFields(actionsArr(doc), id, { ...f, createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now, texts: actionTexts(doc), created: true });
 	}, opts.origin);
 	return id;
 }
@@ -516,7 +532,7 @@ export function updateAction(doc: Y.Doc, id: string, patch: Partial<ActionInput>
 	doc.transact(() => {
 		const cur = getAction(doc, id);
 		if (!cur) throw new PlanValidationError('not_found', 'id', `no action ${id}`);
-		writeFields(actionsArr(doc), id, actionFields(doc, id, patch, cur, opts, now), { now });
+		writeFields(actionsArr(doc), id, actionFields(doc, id, patch, cur, opts, now), { now, texts: actionTexts(doc) });
 	}, opts.origin);
 }
 

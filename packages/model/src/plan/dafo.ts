@@ -16,6 +16,7 @@
 import * as Y from 'yjs';
 import { assertId, isId, isKey } from '../keys.ts';
 import type { Localized } from '../labels.ts';
+import { setText } from '../text.ts';
 
 export const DAFO_ROOTS = { cards: 'dafoCards', clusters: 'dafoClusters' } as const;
 
@@ -218,17 +219,7 @@ const setIfChanged = (m: Y.Map<unknown>, k: string, v: unknown) => {
  *  edit elsewhere in the text survives. */
 export function setCardText(doc: Y.Doc, id: string, text: string, opts: { origin?: unknown } = {}): void {
 	checkText(text);
-	doc.transact(() => {
-		const t = cardMap(doc, id).get('text') as Y.Text;
-		const old = t.toString();
-		if (old === text) return;
-		let start = 0;
-		while (start < old.length && start < text.length && old[start] === text[start]) start++;
-		let end = 0;
-		while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
-		if (old.length - start - end > 0) t.delete(start, old.length - start - end);
-		if (text.length - start - end > 0) t.insert(start, text.slice(start, text.length - end));
-	}, opts.origin);
+	doc.transact(() => setText(cardMap(doc, id).get('text') as Y.Text, text), opts.origin);
 }
 
 /** Move a card to another quadrant (it leaves its cluster, which belongs to the old quadrant). */

@@ -1,13 +1,22 @@
 // Starting hypotheses (DOMAIN.md A3.3) in the workspace document, reviewed at month 12 with a learning
-// card and a decision. Root `plan:hypotheses`: a KV of per-field records (records.ts), like the plan.
+// card and a decision. Root `plan:hypotheses`: a KV of per-field records (records.ts), like the plan;
+// the co-written text fields (HYPOTHESIS_TEXT_FIELDS) are Y.Texts in `plan:hypotheses:text` (workspace/004).
 import type * as Y from 'yjs';
 import { isId } from '../keys.ts';
-import { newId, readRecord, readRecords, writeFields, type Fields } from './records.ts';
+import { newId, readRecord, readRecords, recordText, textStore, writeFields, type Fields } from './records.ts';
 import { MAX_TITLE, PlanValidationError, checkDate, checkEnum, checkNumber, checkText, isDate } from './errors.ts';
 import type { WriteOptions } from './actions.ts';
 
 export const HYPOTHESES_ROOT = 'plan:hypotheses';
 const arr = (doc: Y.Doc) => doc.getArray<unknown>(HYPOTHESES_ROOT);
+
+/** Free text co-written live (the review's too: a group fills the learning card together). */
+export const HYPOTHESIS_TEXT_FIELDS = ['statement', 'test', 'metric', 'successCriterion', 'observed', 'learned', 'nextStep', 'reviewNotes'] as const;
+export type HypothesisTextField = (typeof HYPOTHESIS_TEXT_FIELDS)[number];
+const texts = (doc: Y.Doc) => textStore(doc, HYPOTHESES_ROOT, HYPOTHESIS_TEXT_FIELDS);
+
+/** The live text of a hypothesis field, for a co-editing input (`create`: for writers only). */
+export const hypothesisText = (doc: Y.Doc, id: string, field: HypothesisTextField, create = false) => recordText(arr(doc), texts(doc), id, field, create);
 
 export const HYPOTHESIS_TYPES = ['desirability', 'viability', 'feasibility', 'ess_fit'] as const;
 export type HypothesisType = (typeof HYPOTHESIS_TYPES)[number];
@@ -126,7 +135,7 @@ const codeNumber = (code: string) => (/^H(\d+)$/.exec(code) ? Number(code.slice(
 /** Hypotheses by code number (H1, H2, ... H10), then creation. */
 export function listHypotheses(doc: Y.Doc): Hypothesis[] {
 	const out: Hypothesis[] = [];
-	for (const [id, f] of readRecords(arr(doc))) {
+	for (const [id, f] of readRecords(arr(doc), texts(doc))) {
 		const h = parse(id, f);
 		if (h) out.push(h);
 	}
@@ -134,7 +143,7 @@ export function listHypotheses(doc: Y.Doc): Hypothesis[] {
 }
 
 export function getHypothesis(doc: Y.Doc, id: string): Hypothesis | null {
-	const f = readRecord(arr(doc), id);
+	const f = readRecord(arr(doc), id, texts(doc));
 	return f ? parse(id, f) : null;
 }
 
@@ -176,11 +185,11 @@ export function addHypothesis(doc: Y.Doc, input: HypothesisInput, byUserId?: str
 	const now = opts.now ?? Date.now();
 	const f = fields({ importance: 2, initialEvidence: 0, status: 'proposed', ...input }, true, opts);
 	doc.transact(() => {
-		if (readRecord(arr(doc), id)) throw new PlanValidationError('invalid', 'id', `hypothesis ${id} already exists`);
+		if (readRecord(arr(doc), id, texts(doc))) throw new PlanValidationError('invalid', 'id', `hypothesis ${id} already exists`);
 		// Next free code. Two replicas adding at the same moment may pick the same code; the list still
 		// orders them, and the code is only a label.
-		const next = Math.max(0, ...[...readRecords(arr(doc)).values()].map((r) => codeNumber(str(r.code)))) + 1;
-		writeFields(arr(doc), id, { ...f, code: `H${next}`, createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now });
+		const next = Math.max(0, ...[...readRecords(arr(doc), texts(doc)).values()].map((r) => codeNumber(str(r.code)))) + 1;
+		writeFields(arr(doc), id, { ...f, code: `H${next}`, createdAt: now, createdBy: byUserId && isId(byUserId) ? byUserId : null }, { now, texts: texts(doc), created: true });
 	}, opts.origin);
 	return id;
 }
@@ -189,7 +198,7 @@ export function updateHypothesis(doc: Y.Doc, id: string, patch: Partial<Hypothes
 	const now = opts.now ?? Date.now();
 	doc.transact(() => {
 		if (!getHypothesis(doc, id)) throw new PlanValidationError('not_found', 'id', `no hypothesis ${id}`);
-		writeFields(arr(doc), id, fields(patch, false, opts), { now });
+		writeFields(arr(doc), id, fields(patch, false, opts), { now, texts: texts(doc) });
 	}, opts.origin);
 }
 
@@ -232,8 +241,14 @@ export function reviewHypothesis(doc: Y.Doc, id: string, review: ReviewInput & {
 		reviewedAt: now,
 		reviewedBy: byUserId && isId(byUserId) ? byUserId : null
 	};
+	if (review.nextStep === undefined) delete f.nextStep;
+	if (review.notes === undefined) delete f.reviewNotes;
 	doc.transact(() => {
-		if (!getHypothesis(doc, id)) throw new PlanValidationError('not_found', 'id', `no hypothesis ${id}`);
-		writeFields(arr(doc), id, f, { now });
+		const cur = readRecord(arr(doc), id, texts(doc));
+		if (!cur || !getHypothesis(doc, id)) throw new PlanValidationError('not_found', 'id', `no hypothesis ${id}`);
+		// The learning card may have been typed live into its fields: keep their exact text (checkText only
+		// trimmed it) so that saving the decision does not touch what someone is still typing.
+		for (const k of ['observed', 'learned', 'nextStep', 'reviewNotes'] as const) if (k in f && str(cur[k]).trim() === f[k]) delete f[k];
+		writeFields(arr(doc), id, f, { now, texts: texts(doc) });
 	}, opts.origin);
 }
