@@ -41,7 +41,6 @@ import {
 	savePrivateCard,
 	setCardSource,
 	setCardStatus,
-	setCardText,
 	setDafoStep,
 	setMyVotes,
 	localize,
@@ -237,10 +236,6 @@ export class DafoSession implements TimerHost {
 	addCard(quadrant: Quadrant, text: string, sourceRef?: string): string | null {
 		if (!this.canEdit) return null;
 		return addCard(this.workspace.doc, { id: newId(), quadrant, text, authorId: this.me.id, sourceRef, createdAt: this.clock.serverNow() });
-	}
-
-	setText(cardId: string, text: string) {
-		if (this.canEdit) setCardText(this.workspace.doc, cardId, text);
 	}
 
 	move(cardId: string, quadrant: Quadrant) {

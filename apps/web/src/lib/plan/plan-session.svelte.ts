@@ -1,17 +1,24 @@
 // The live plan of one engagement: the workspace document (WorkspaceSession: doc, awareness, truthful
 // sync status), reactive reads of the plan model, writes that return validation errors instead of
 // throwing, and "who is editing which field" through awareness.
+import * as Y from 'yjs';
 import {
+	actionText,
+	hypothesisText,
 	isPlanValidationError,
+	objectiveText,
 	listActions,
 	listComments,
 	listFollowUps,
 	listHypotheses,
 	listObjectives,
 	type Action,
+	type ActionTextField,
 	type FollowUp,
 	type Hypothesis,
+	type HypothesisTextField,
 	type Objective,
+	type ObjectiveTextField,
 	type PlanComment,
 	type PlanValidationError
 } from '@teixit/model';
@@ -29,7 +36,10 @@ export interface FieldEditor {
 interface AwarenessState {
 	user?: { id?: unknown; name?: unknown; color?: unknown };
 	planField?: unknown;
+	textCursor?: { field?: unknown } | null;
 }
+
+export type PlanTextRef = { kind: 'objective'; field: ObjectiveTextField } | { kind: 'action'; field: ActionTextField } | { kind: 'hypothesis'; field: HypothesisTextField };
 
 export class PlanSession {
 	readonly ws: WorkspaceSession;
@@ -115,6 +125,28 @@ export class PlanSession {
 		}
 	}
 
+	/**
+	 * The live Y.Text of a co-written field. Every record gets its texts when created (and workspace/004
+	 * gave them to older ones), so `live: false` only for a damaged record: its string is then shown in a
+	 * read-only field rather than typed into a text that would not be saved.
+	 */
+	textOf(ref: PlanTextRef, id: string): { text: Y.Text; live: boolean } {
+		const doc = this.ws.doc;
+		const t = ref.kind === 'objective' ? objectiveText(doc, id, ref.field) : ref.kind === 'action' ? actionText(doc, id, ref.field) : hypothesisText(doc, id, ref.field);
+		if (t) return { text: t, live: true };
+		const key = `${ref.kind}:${id}:${ref.field}`;
+		let fallback = this.#detached.get(key);
+		if (!fallback) {
+			const rec = (ref.kind === 'objective' ? this.objectives.find((x) => x.id === id) : ref.kind === 'action' ? this.actions.find((x) => x.id === id) : this.hypotheses.find((x) => x.id === id)) as unknown as Record<string, unknown> | undefined;
+			fallback = new Y.Doc().getText();
+			fallback.insert(0, typeof rec?.[ref.field] === 'string' ? (rec[ref.field] as string) : '');
+			this.#detached.set(key, fallback);
+		}
+		return { text: fallback, live: false };
+	}
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of fallbacks, not state
+	#detached = new Map<string, Y.Text>();
+
 	/** Say which field I am editing ("action:<id>:title"), or null. */
 	setEditing(field: string | null) {
 		if (this.ws.awareness.getLocalState()?.planField !== field) this.ws.awareness.setLocalStateField('planField', field);
@@ -125,7 +157,8 @@ export class PlanSession {
 		this.#subscribeAwareness();
 		const out: FieldEditor[] = [];
 		for (const [clientId, s] of this.ws.awareness.getStates() as Map<number, AwarenessState>) {
-			if (clientId === this.ws.awareness.clientID || s.planField !== field) continue;
+			// Short fields say so with `planField`; co-written ones with their caret (CollabText).
+			if (clientId === this.ws.awareness.clientID || (s.planField !== field && s.textCursor?.field !== field)) continue;
 			const u = s.user;
 			if (!u || typeof u.id !== 'string' || typeof u.name !== 'string' || u.id === this.me.id || out.some((x) => x.id === u.id)) continue;
 			out.push({ id: u.id, name: u.name, color: typeof u.color === 'string' ? u.color : '#545c59' });
