@@ -136,6 +136,9 @@ describe('typing together in one field', () => {
 		await poll(() => caretNames(statement(marta))).toEqual(['Pau Roca']);
 		await poll(() => caretNames(statement(pau))).toEqual(['Marta Puig']);
 		await poll(async () => (await caretNames(statement(nuria))).sort()).toEqual(['Marta Puig', 'Pau Roca']);
+		await statement(marta).scrollIntoViewIfNeeded();
+		await shot(marta, 'hypothesis-remote-caret-1280');
+		await statement(nuria).scrollIntoViewIfNeeded();
 		await shot(nuria, 'hypothesis-remote-carets-360');
 	});
 
