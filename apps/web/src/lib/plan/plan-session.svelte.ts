@@ -131,7 +131,7 @@ export class PlanSession {
 	 * read-only field rather than typed into a text that would not be saved.
 	 */
 	textOf(ref: PlanTextRef, id: string): { text: Y.Text; live: boolean } {
-		const doc = this.ws.doc;
+		const doc = this.doc; // subscribes: a restore from history may put a new Y.Text in place
 		const t = ref.kind === 'objective' ? objectiveText(doc, id, ref.field) : ref.kind === 'action' ? actionText(doc, id, ref.field) : hypothesisText(doc, id, ref.field);
 		if (t) return { text: t, live: true };
 		const key = `${ref.kind}:${id}:${ref.field}`;
