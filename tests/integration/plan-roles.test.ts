@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { docUpdates } from '@teixit/db';
-import { addAction, addFollowUp, addHypothesis, addObjective, getAction, listActions, listFollowUps, listHypotheses, listObjectives, setActionStatus, updateAction } from '@teixit/model';
+import { actionText, addAction, addFollowUp, addHypothesis, addObjective, getAction, setText, listActions, listFollowUps, listHypotheses, listObjectives, setActionStatus, updateAction } from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
 import { castOf, type Cast } from '../utils/people.ts';
 import { connect, synced, type Client } from '../utils/yclient.ts';
@@ -80,5 +80,28 @@ describe('plan roles', () => {
 		expect(listObjectives(fresh.doc).map((o) => o.title)).toEqual(['Win 10 schools']);
 		expect(listHypotheses(fresh.doc)).toEqual([]);
 		expect(listFollowUps(fresh.doc)).toEqual([]);
+	});
+
+	it('two people typing in one action title at once through the server both keep their words, live and stored', async () => {
+		const a = open(cast.facilitator.cookie);
+		const b = open(cast.member.cookie);
+		await Promise.all([synced(a), synced(b)]);
+		const act = addAction(a.doc, { title: 'Visit', ownerId: cast.ids.member }, cast.ids.facilitator);
+		await eventually(() => expect(actionText(b.doc, act, 'title')?.toString()).toBe('Visit'));
+		const ta = actionText(a.doc, act, 'title')!;
+		const tb = actionText(b.doc, act, 'title')!;
+		// Keystrokes of both, each sent as it is typed: one appends, the other writes at the start.
+		const end = ' the fair';
+		const start = 'Go: ';
+		for (let i = 0; i < end.length; i++) {
+			setText(ta, ta.toString() + end[i]);
+			if (i < start.length) setText(tb, start.slice(0, i + 1) + tb.toString().slice(i));
+		}
+		await eventually(() => {
+			for (const c of [a, b]) expect(getAction(c.doc, act)?.title).toBe('Go: Visit the fair');
+		});
+		const fresh = open(cast.observer.cookie);
+		await synced(fresh);
+		expect(getAction(fresh.doc, act)?.title).toBe('Go: Visit the fair');
 	});
 });
