@@ -100,6 +100,12 @@ describe('typing together in one field', () => {
 		await title(nuria).scrollIntoViewIfNeeded();
 		await shot(nuria, 'action-title-remote-carets-360');
 
+		// Undo takes back my own typing only, for everyone.
+		await pau.keyboard.press('Control+z');
+		for (const page of everyone) await poll(() => title(page).locator('input').inputValue()).toBe('Trucar escoles ja');
+		await pau.keyboard.press('Control+Shift+z');
+		for (const page of everyone) await poll(() => title(page).locator('input').inputValue()).toBe('Avui: Trucar escoles ja');
+
 		// Leaving the field takes the caret away for the others; an empty title is flagged, not lost.
 		await pau.getByTestId('action-editor').locator('h2').click();
 		await poll(() => caretNames(title(marta))).toEqual([]);
