@@ -60,7 +60,11 @@ export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 		// Roots are created lazily by name, so adding the plan roots needs no writes (plan/actions.ts).
 		{ id: 'workspace/002-plan', kind: 'workspace', version: 2, description: "v2: 'plan:objectives', 'plan:actions', 'plan:followups', 'plan:hypotheses' (per-field KV records)", up: () => {}, down: () => {} },
 		// Lazily created roots again (plan/dafo.ts): nothing to write.
-		{ id: 'workspace/003-dafo', kind: 'workspace', version: 3, description: "v3: 'dafoCards', 'dafoClusters' (Y.Map of per-card/cluster Y.Maps)", up: () => {}, down: () => {} }
+		{ id: 'workspace/003-dafo', kind: 'workspace', version: 3, description: "v3: 'dafoCards', 'dafoClusters' (Y.Map of per-card/cluster Y.Maps)", up: () => {}, down: () => {} },
+		// 004 is left to the collaborative long-text migration (another branch). Lazily created root again
+		// (plan/strategies.ts); the new card fields (impact, likelihood, evidence, sourceType) and the plan's
+		// `linkedStrategies` are optional keys that older documents simply lack: nothing to write.
+		{ id: 'workspace/005-dafo-strategies', kind: 'workspace', version: 5, description: "v5: 'dafoStrategies' (Y.Map of per-strategy Y.Maps); optional card fields; linkedStrategies on objectives/actions", up: () => {}, down: () => {} }
 	],
 	facilitation: [
 		initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)'),

@@ -78,8 +78,10 @@ export interface Objective {
 	deadline: string | null;
 	ownerId: string | null;
 	status: ObjectiveStatus;
-	/** DAFO card ids (engineer A's board) this objective answers. */
+	/** DAFO card ids this objective answers. */
 	linkedCards: string[];
+	/** DAFO cross strategies (plan/strategies.ts) this objective carries out. */
+	linkedStrategies: string[];
 	linkedHypotheses: string[];
 	source: SourceRef | null;
 	createdAt: number;
@@ -104,6 +106,7 @@ export interface Action {
 	estTeamHours: number | null;
 	dependsOn: string[];
 	linkedCards: string[];
+	linkedStrategies: string[];
 	source: SourceRef | null;
 	createdAt: number;
 	createdBy: string | null;
@@ -168,6 +171,7 @@ function parseObjective(id: string, f: Fields): Objective | null {
 		ownerId: isId(f.ownerId) ? f.ownerId : null,
 		status: oneOf(f.status, OBJECTIVE_STATUSES, 'open'),
 		linkedCards: ids(f.linkedCards),
+		linkedStrategies: ids(f.linkedStrategies),
 		linkedHypotheses: ids(f.linkedHypotheses),
 		source: source(f.source),
 		createdAt: f.createdAt,
@@ -193,6 +197,7 @@ function parseAction(id: string, f: Fields): Action | null {
 		estTeamHours: num(f.estTeamHours),
 		dependsOn: ids(f.dependsOn).filter((d) => d !== id),
 		linkedCards: ids(f.linkedCards),
+		linkedStrategies: ids(f.linkedStrategies),
 		source: source(f.source),
 		createdAt: f.createdAt,
 		createdBy: isId(f.createdBy) ? f.createdBy : null
@@ -375,6 +380,7 @@ export interface ObjectiveInput {
 	ownerId?: string | null;
 	status?: ObjectiveStatus;
 	linkedCards?: string[];
+	linkedStrategies?: string[];
 	linkedHypotheses?: string[];
 	source?: SourceRef | null;
 }
@@ -397,6 +403,7 @@ function objectiveFields(input: Partial<ObjectiveInput>, current: Objective | nu
 	if ('ownerId' in input) f.ownerId = input.ownerId ? checkOwner(input.ownerId, opts.members) : null;
 	if ('status' in input) f.status = checkEnum(input.status, OBJECTIVE_STATUSES, 'status');
 	if ('linkedCards' in input) f.linkedCards = checkIds(input.linkedCards, 'linkedCards');
+	if ('linkedStrategies' in input) f.linkedStrategies = checkIds(input.linkedStrategies, 'linkedStrategies');
 	if ('linkedHypotheses' in input) f.linkedHypotheses = checkIds(input.linkedHypotheses, 'linkedHypotheses');
 	if ('source' in input) f.source = checkSource(input.source);
 	return f;
@@ -452,6 +459,7 @@ export interface ActionInput {
 	estTeamHours?: number | null;
 	dependsOn?: string[];
 	linkedCards?: string[];
+	linkedStrategies?: string[];
 	source?: SourceRef | null;
 }
 
@@ -492,6 +500,7 @@ function actionFields(doc: Y.Doc, id: string, input: Partial<ActionInput>, curre
 		}
 	}
 	if ('linkedCards' in input) f.linkedCards = checkIds(input.linkedCards, 'linkedCards');
+	if ('linkedStrategies' in input) f.linkedStrategies = checkIds(input.linkedStrategies, 'linkedStrategies');
 	if ('source' in input) f.source = checkSource(input.source);
 	return f;
 }
