@@ -8,7 +8,11 @@ import {
 	listFollowUps,
 	listHypotheses,
 	listObjectives,
+	readCards,
+	readStrategies,
 	type Action,
+	type DafoCard,
+	type DafoStrategy,
 	type FollowUp,
 	type Hypothesis,
 	type Objective,
@@ -29,6 +33,7 @@ export interface FieldEditor {
 interface AwarenessState {
 	user?: { id?: unknown; name?: unknown; color?: unknown };
 	planField?: unknown;
+	sessionsAt?: unknown;
 }
 
 export class PlanSession {
@@ -92,6 +97,16 @@ export class PlanSession {
 		return listHypotheses(this.ws.doc);
 	}
 
+	/** DAFO cards (archived too: a link to one still shows), for the hypotheses' and objectives' links. */
+	get cards(): DafoCard[] {
+		void this.#version; // subscribe: any document change re-reads
+		return readCards(this.ws.doc, { archived: true });
+	}
+	get strategies(): DafoStrategy[] {
+		void this.#version; // subscribe: any document change re-reads
+		return readStrategies(this.ws.doc);
+	}
+
 	/** People who may own actions: facilitators and members (observers only watch). */
 	get owners(): PlanMember[] {
 		return this.members.filter((mb) => mb.role !== 'observer');
@@ -133,6 +148,21 @@ export class PlanSession {
 		return out;
 	}
 
+	/** Tell the others on this document that a workshop session started or ended (they re-read the list). */
+	announceSessions() {
+		announceSessions(this.ws.awareness);
+	}
+
+	/** The latest such signal from anyone else here (0 if none): a change means "re-read the sessions". */
+	get sessionsSignal(): number {
+		this.#subscribeAwareness();
+		let latest = 0;
+		for (const [clientId, s] of this.ws.awareness.getStates() as Map<number, AwarenessState>) {
+			if (clientId !== this.ws.awareness.clientID && typeof s.sessionsAt === 'number' && s.sessionsAt > latest) latest = s.sessionsAt;
+		}
+		return latest;
+	}
+
 	start() {
 		this.ws.start();
 	}
@@ -141,6 +171,12 @@ export class PlanSession {
 		for (const f of this.#off.splice(0)) f();
 		this.ws.destroy();
 	}
+}
+
+/** The awareness field every page on the workspace document sets when its session panel starts or ends
+ *  a workshop session (sessions live in the database, not in a Y.Doc: this is the live nudge). */
+export function announceSessions(awareness: { setLocalStateField: (field: string, value: unknown) => void }) {
+	awareness.setLocalStateField('sessionsAt', Date.now());
 }
 
 export const [getPlanSession, setPlanSession] = createContext<PlanSession>();
