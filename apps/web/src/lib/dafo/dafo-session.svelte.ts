@@ -204,6 +204,7 @@ export class DafoSession implements TimerHost {
 	 *  in the version history (only I can know this: it comes from my private document). */
 	readonly myAnonymousCards: Set<string> = $derived.by(() => {
 		void this.#ws;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup table, never reactive state
 		const board = new Map(readCards(this.workspace.doc, { archived: true }).map((c) => [c.id, c]));
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh snapshot per version, never mutated
 		const out = new Set<string>();
