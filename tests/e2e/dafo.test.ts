@@ -247,12 +247,12 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		expect(await (await cardWith(facilitator, 'Web antiga i poc visible')).getByTestId('card-came').innerText()).toContain('Corregir');
 		await top.getByTestId('to-objective').click();
 		const topForNuria = await cardWith(nuria, 'Licitacions amb clàusules socials');
-		await poll(() => topForNuria.getByTestId('linked-objective').count()).toBe(1);
+		await poll(() => topForNuria.getByTestId('card-objectives-title').count()).toBe(1);
 		await topForNuria.getByTestId('to-action').click();
 		for (const page of everyone) {
 			const c = await cardWith(page, 'Licitacions amb clàusules socials');
-			await poll(() => c.getByTestId('linked-objective').innerText()).toBe('Objectiu: Licitacions amb clàusules socials');
-			await poll(() => c.getByTestId('linked-action').innerText()).toBe('Acció: Licitacions amb clàusules socials');
+			await poll(() => c.getByTestId('card-objectives-title').innerText()).toBe('Objectiu: Licitacions amb clàusules socials');
+			await poll(() => c.getByTestId('card-actions-title').innerText()).toBe('Acció: Licitacions amb clàusules socials');
 			await poll(() => syncPhase(page)).toBe('saved');
 		}
 		expect((await shoot(facilitator, '62-dafo-came-facilitator')).horizontalOverflow).toBe(0);
