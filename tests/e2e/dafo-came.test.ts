@@ -245,6 +245,33 @@ describe('DAFO card fields, cross strategies and pickers, live', () => {
 	});
 });
 
+describe('an observer', () => {
+	it('sees ratings, strategies and links read-only, in English, with no controls to change them', async () => {
+		const inv = await api.post(`/api/v1/engagements/${engagementId}/invitations`, { role: 'observer' });
+		expect(inv.status).toBe(201);
+		const o = await newPerson(e2e.browser, { locale: 'en-GB' });
+		o.page.on('pageerror', (e) => pageErrors.push(`observer: ${e.message}`));
+		await o.page.goto(inv.json.url);
+		await o.page.locator('#guest-name').fill('Grup ECOS');
+		await o.page.getByRole('button', { name: 'Join as a guest' }).click();
+		await o.page.waitForURL(`${e2e.url}/e/${engagementId}`);
+		await o.page.goto(dafoUrl());
+		const card = await cardWith(o.page, 'Licitacions amb clàusules socials i ambientals');
+		await poll(() => card.getByTestId('card-rating').innerText()).toContain('Impact 3/3');
+		expect(await card.getByTestId('card-rating').innerText()).toContain('Likelihood 2/3');
+		expect(await card.getByTestId('card-rating').innerText()).toContain('External data');
+		expect(await card.getByTestId('linked-hypothesis').innerText()).toContain('Hypothesis H1');
+		expect(await o.page.getByTestId('card-fields').count()).toBe(0);
+		const st = o.page.getByTestId('strategy');
+		expect(await st.innerText()).toContain('Offensive');
+		expect(await st.getByTestId('strategy-text-view').innerText()).toBe("Presentar-nos amb l'equip a les licitacions");
+		expect(await st.getByTestId('strategy-objectives-title').innerText()).toBe('Objective: Guanyar licitacions públiques');
+		for (const id of ['new-strategy', 'strategy-remove', 'strategy-objectives-select', 'card-objectives-select', 'card-objectives-unlink', 'anon-edit-warning']) expect(await o.page.getByTestId(id).count(), id).toBe(0);
+		await shots(o.page, '06-dafo-observer-en');
+		await o.context.close();
+	});
+});
+
 describe('plan: kanban mouse drag and live last-session review', () => {
 	it('dragging an action to another status column with the mouse moves it for everyone; a refused move is explained', async () => {
 		await marta.goto(`${e2e.url}/e/${engagementId}/pla`);
