@@ -194,9 +194,12 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await facilitator.mouse.up();
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('cluster').getByTestId('dafo-card').count()).toBe(1);
 
-		// Pau (phone) edits a card's text; the others see it as he types.
+		// Pau (phone) edits a card's text; the others see it as he types. It is his own card, revealed
+		// anonymously: he is warned first that his edit will show his name in the version history.
 		const fCard = await cardWith(pau, 'Equip molt implicat');
 		await fCard.locator('textarea').click();
+		await fCard.getByTestId('anon-edit-confirm').click();
+		await poll(() => fCard.locator('textarea').getAttribute('readonly')).toBeNull();
 		await pau.keyboard.press('End');
 		await pau.keyboard.type(' i format');
 		await cardWith(facilitator, 'Equip molt implicat i format');
