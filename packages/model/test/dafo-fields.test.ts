@@ -13,6 +13,9 @@ import {
 	linkCardTo,
 	linkStrategyTo,
 	listObjectives,
+	MIGRATIONS,
+	migrate,
+	readMeta,
 	moveCard,
 	readCame,
 	readCard,
@@ -168,5 +171,20 @@ describe('card <-> hypothesis links', () => {
 		linkCardTo(doc, { cardId: 'o1', kind: 'hypothesis', targetId: h, linked: false });
 		expect(readCame(doc)[0]!.hypotheses).toEqual([]);
 		expect(codeOf(() => linkCardTo(doc, { cardId: 'o1', kind: 'hypothesis', targetId: 'nope', linked: true }))).toBe('not_found');
+	});
+});
+
+describe('migration workspace/005-dafo-strategies', () => {
+	it('a v3 board (cards without the new fields) opens unchanged at v5', () => {
+		const old = new Y.Doc();
+		migrate(old, 'workspace', { migrations: MIGRATIONS.workspace.filter((m) => m.version <= 3), now: 1 });
+		card(old, 'o1', 'O');
+		const before = readCard(old, 'o1');
+		const doc = reopen(old);
+		expect(migrate(doc, 'workspace', { now: 2 }).status).toBe('upgraded');
+		expect(readMeta(doc)).toMatchObject({ schemaVersion: 5 });
+		expect(readMeta(doc).applied).toContain('workspace/005-dafo-strategies');
+		expect(readCard(doc, 'o1')).toEqual(before);
+		expect(readStrategies(doc)).toEqual([]);
 	});
 });
