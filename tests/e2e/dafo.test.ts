@@ -194,9 +194,12 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		await facilitator.mouse.up();
 		for (const page of everyone) await poll(() => page.getByTestId('quadrant-D').getByTestId('cluster').getByTestId('dafo-card').count()).toBe(1);
 
-		// Pau (phone) edits a card's text; the others see it as he types.
+		// Pau (phone) edits a card's text; the others see it as he types. It is his own card, revealed
+		// anonymously: he is warned first that his edit will show his name in the version history.
 		const fCard = await cardWith(pau, 'Equip molt implicat');
 		await fCard.locator('textarea').click();
+		await fCard.getByTestId('anon-edit-confirm').click();
+		await poll(() => fCard.locator('textarea').getAttribute('readonly')).toBeNull();
 		await pau.keyboard.press('End');
 		await pau.keyboard.type(' i format');
 		await cardWith(facilitator, 'Equip molt implicat i format');
@@ -247,12 +250,12 @@ describe('DAFO/CAME board, run live by a facilitator', () => {
 		expect(await (await cardWith(facilitator, 'Web antiga i poc visible')).getByTestId('card-came').innerText()).toContain('Corregir');
 		await top.getByTestId('to-objective').click();
 		const topForNuria = await cardWith(nuria, 'Licitacions amb clàusules socials');
-		await poll(() => topForNuria.getByTestId('linked-objective').count()).toBe(1);
+		await poll(() => topForNuria.getByTestId('card-objectives-title').count()).toBe(1);
 		await topForNuria.getByTestId('to-action').click();
 		for (const page of everyone) {
 			const c = await cardWith(page, 'Licitacions amb clàusules socials');
-			await poll(() => c.getByTestId('linked-objective').innerText()).toBe('Objectiu: Licitacions amb clàusules socials');
-			await poll(() => c.getByTestId('linked-action').innerText()).toBe('Acció: Licitacions amb clàusules socials');
+			await poll(() => c.getByTestId('card-objectives-title').innerText()).toBe('Objectiu: Licitacions amb clàusules socials');
+			await poll(() => c.getByTestId('card-actions-title').innerText()).toBe('Acció: Licitacions amb clàusules socials');
 			await poll(() => syncPhase(page)).toBe('saved');
 		}
 		expect((await shoot(facilitator, '62-dafo-came-facilitator')).horizontalOverflow).toBe(0);

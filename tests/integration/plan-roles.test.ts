@@ -4,7 +4,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { docUpdates } from '@teixit/db';
-import { actionText, addAction, addFollowUp, addHypothesis, addObjective, getAction, setText, listActions, listFollowUps, listHypotheses, listObjectives, setActionStatus, updateAction } from '@teixit/model';
+import {
+	actionText,
+	addAction,
+	addCard,
+	addFollowUp,
+	addHypothesis,
+	addObjective,
+	addStrategy,
+	getAction,
+	getHypothesis,
+	getObjective,
+	linkCardTo,
+	linkStrategyTo,
+	listActions,
+	listFollowUps,
+	listHypotheses,
+	listObjectives,
+	readCard,
+	readStrategies,
+	setActionStatus,
+	setCardFields,
+	setText,
+	updateAction,
+	updateStrategy
+} from '@teixit/model';
 import { startApp, type TestApp } from '../utils/app.ts';
 import { castOf, type Cast } from '../utils/people.ts';
 import { connect, synced, type Client } from '../utils/yclient.ts';
@@ -103,5 +127,51 @@ describe('plan roles', () => {
 		const fresh = open(cast.observer.cookie);
 		await synced(fresh);
 		expect(getAction(fresh.doc, act)?.title).toBe('Go: Visit the fair');
+	});
+
+	it("the DAFO card fields, cross strategies and their links: members write them live, an observer's writes are refused", async () => {
+		const facilitator = open(cast.facilitator.cookie);
+		const member = open(cast.member.cookie);
+		const observer = open(cast.observer.cookie);
+		await Promise.all([synced(facilitator), synced(member), synced(observer)]);
+
+		addCard(facilitator.doc, { id: 'cardo1', quadrant: 'O', text: 'Public tenders with social clauses', createdAt: 1 });
+		addCard(facilitator.doc, { id: 'cardf1', quadrant: 'F', text: 'Committed team', createdAt: 1 });
+		const obj = addObjective(facilitator.doc, { title: 'Win tenders', category: 'compra_publica' }, cast.ids.facilitator);
+		const hyp = addHypothesis(facilitator.doc, { statement: 'We believe that schools buy local', type: 'desirability' });
+		await eventually(() => expect(readCard(member.doc, 'cardf1')).not.toBeNull());
+		setCardFields(member.doc, 'cardo1', { impact: 2, likelihood: 3, evidence: '3 tenders in 2025', sourceType: 'external' });
+		addStrategy(member.doc, { id: 'strat1', strategy: 'offensive', cards: ['cardf1', 'cardo1'], text: 'Bid as a team', createdAt: 2 });
+		await eventually(() => {
+			for (const c of [facilitator, member, observer]) {
+				expect(readCard(c.doc, 'cardo1')).toMatchObject({ impact: 2, likelihood: 3, sourceType: 'external' });
+				expect(readStrategies(c.doc).map((x) => x.id)).toEqual(['strat1']);
+				expect(getHypothesis(c.doc, hyp)).not.toBeNull();
+			}
+		});
+
+		// The observer tries every new write through the model API (it applies locally, the server drops it).
+		setCardFields(observer.doc, 'cardo1', { impact: 1, likelihood: 1, evidence: 'OBSERVER', sourceType: 'session' });
+		setCardFields(observer.doc, 'cardf1', { impact: 3 });
+		updateStrategy(observer.doc, 'strat1', { text: 'OBSERVER WAS HERE' });
+		addStrategy(observer.doc, { id: 'strat2', strategy: 'offensive', cards: ['cardf1', 'cardo1'], createdAt: 3 });
+		linkStrategyTo(observer.doc, { strategyId: 'strat1', kind: 'objective', targetId: obj, linked: true });
+		linkCardTo(observer.doc, { cardId: 'cardo1', kind: 'objective', targetId: obj, linked: true });
+		linkCardTo(observer.doc, { cardId: 'cardo1', kind: 'hypothesis', targetId: hyp, linked: true });
+		expect(readCard(observer.doc, 'cardo1')).toMatchObject({ impact: 1, evidence: 'OBSERVER' }); // locally, yes
+
+		// A member's write after that still arrives; none of the observer's do.
+		setCardFields(member.doc, 'cardf1', { impact: 2 });
+		await eventually(() => expect(readCard(facilitator.doc, 'cardf1')?.impact).toBe(2));
+		await new Promise((r) => setTimeout(r, 300));
+		const fresh = open(cast.member.cookie);
+		await synced(fresh);
+		for (const c of [facilitator, member, fresh]) {
+			expect(readCard(c.doc, 'cardo1')).toMatchObject({ impact: 2, likelihood: 3, evidence: '3 tenders in 2025', sourceType: 'external' });
+			expect(readCard(c.doc, 'cardf1')?.impact).toBe(2);
+			expect(readStrategies(c.doc).map((x) => [x.id, x.text])).toEqual([['strat1', 'Bid as a team']]);
+			expect(getObjective(c.doc, obj)).toMatchObject({ linkedCards: [], linkedStrategies: [] });
+			expect(getHypothesis(c.doc, hyp)?.linkedCards).toEqual([]);
+		}
 	});
 });

@@ -83,7 +83,10 @@ export const MIGRATIONS: Readonly<Record<DocKind, readonly Migration[]>> = {
 			down: (doc) => {
 				for (const [root, fields] of TEXT_COLLECTIONS) copyTextsToKv(doc.getArray(root), textStore(doc, root, fields));
 			}
-		}
+		},
+		// Lazily created root again (plan/strategies.ts); the new card fields (impact, likelihood, evidence, sourceType) and the plan's
+		// `linkedStrategies` are optional keys that older documents simply lack: nothing to write.
+		{ id: 'workspace/005-dafo-strategies', kind: 'workspace', version: 5, description: "v5: 'dafoStrategies' (Y.Map of per-strategy Y.Maps); optional card fields; linkedStrategies on objectives/actions", up: () => {}, down: () => {} }
 	],
 	facilitation: [
 		initial('facilitation', 'v1: meta; control (KV); history (array); published (KV)'),

@@ -94,8 +94,10 @@ export interface Objective {
 	deadline: string | null;
 	ownerId: string | null;
 	status: ObjectiveStatus;
-	/** DAFO card ids (engineer A's board) this objective answers. */
+	/** DAFO card ids this objective answers. */
 	linkedCards: string[];
+	/** DAFO cross strategies (plan/strategies.ts) this objective carries out. */
+	linkedStrategies: string[];
 	linkedHypotheses: string[];
 	source: SourceRef | null;
 	createdAt: number;
@@ -120,6 +122,7 @@ export interface Action {
 	estTeamHours: number | null;
 	dependsOn: string[];
 	linkedCards: string[];
+	linkedStrategies: string[];
 	source: SourceRef | null;
 	createdAt: number;
 	createdBy: string | null;
@@ -184,6 +187,7 @@ function parseObjective(id: string, f: Fields): Objective | null {
 		ownerId: isId(f.ownerId) ? f.ownerId : null,
 		status: oneOf(f.status, OBJECTIVE_STATUSES, 'open'),
 		linkedCards: ids(f.linkedCards),
+		linkedStrategies: ids(f.linkedStrategies),
 		linkedHypotheses: ids(f.linkedHypotheses),
 		source: source(f.source),
 		createdAt: f.createdAt,
@@ -209,6 +213,7 @@ function parseAction(id: string, f: Fields): Action | null {
 		estTeamHours: num(f.estTeamHours),
 		dependsOn: ids(f.dependsOn).filter((d) => d !== id),
 		linkedCards: ids(f.linkedCards),
+		linkedStrategies: ids(f.linkedStrategies),
 		source: source(f.source),
 		createdAt: f.createdAt,
 		createdBy: isId(f.createdBy) ? f.createdBy : null
@@ -391,6 +396,7 @@ export interface ObjectiveInput {
 	ownerId?: string | null;
 	status?: ObjectiveStatus;
 	linkedCards?: string[];
+	linkedStrategies?: string[];
 	linkedHypotheses?: string[];
 	source?: SourceRef | null;
 }
@@ -413,6 +419,7 @@ function objectiveFields(input: Partial<ObjectiveInput>, current: Objective | nu
 	if ('ownerId' in input) f.ownerId = input.ownerId ? checkOwner(input.ownerId, opts.members) : null;
 	if ('status' in input) f.status = checkEnum(input.status, OBJECTIVE_STATUSES, 'status');
 	if ('linkedCards' in input) f.linkedCards = checkIds(input.linkedCards, 'linkedCards');
+	if ('linkedStrategies' in input) f.linkedStrategies = checkIds(input.linkedStrategies, 'linkedStrategies');
 	if ('linkedHypotheses' in input) f.linkedHypotheses = checkIds(input.linkedHypotheses, 'linkedHypotheses');
 	if ('source' in input) f.source = checkSource(input.source);
 	return f;
@@ -468,6 +475,7 @@ export interface ActionInput {
 	estTeamHours?: number | null;
 	dependsOn?: string[];
 	linkedCards?: string[];
+	linkedStrategies?: string[];
 	source?: SourceRef | null;
 }
 
@@ -508,6 +516,7 @@ function actionFields(doc: Y.Doc, id: string, input: Partial<ActionInput>, curre
 		}
 	}
 	if ('linkedCards' in input) f.linkedCards = checkIds(input.linkedCards, 'linkedCards');
+	if ('linkedStrategies' in input) f.linkedStrategies = checkIds(input.linkedStrategies, 'linkedStrategies');
 	if ('source' in input) f.source = checkSource(input.source);
 	return f;
 }

@@ -4,25 +4,30 @@
 // objective / action" is one call here, through the plan API (plan/actions.ts).
 import type * as Y from 'yjs';
 import { addAction, addObjective, getAction, getObjective, listActions, listObjectives, updateAction, updateObjective, type Action, type ObjectiveCategory, type Objective, type WriteOptions } from './actions.ts';
-import { MAX_TITLE } from './errors.ts';
+import { MAX_TITLE, PlanValidationError } from './errors.ts';
 import { cameResponse, readCard, readCards, type CameResponse, type DafoCard } from './dafo.ts';
+import { getHypothesis, listHypotheses, updateHypothesis, type Hypothesis } from './hypotheses.ts';
 
 export interface CardCame {
 	card: DafoCard;
 	response: CameResponse;
 	objectives: Objective[];
 	actions: Action[];
+	/** Starting hypotheses that cite this card (their `linkedCards`, plan/hypotheses.ts). */
+	hypotheses: Hypothesis[];
 }
 
-/** Every active card with its CAME response and the objectives and actions linked to it. */
+/** Every active card with its CAME response and the objectives, actions and hypotheses linked to it. */
 export function readCame(doc: Y.Doc): CardCame[] {
 	const objectives = listObjectives(doc);
 	const actions = listActions(doc);
+	const hypotheses = listHypotheses(doc);
 	return readCards(doc).map((card) => ({
 		card,
 		response: cameResponse(card.quadrant),
 		objectives: objectives.filter((o) => o.linkedCards.includes(card.id)),
-		actions: actions.filter((a) => a.linkedCards.includes(card.id))
+		actions: actions.filter((a) => a.linkedCards.includes(card.id)),
+		hypotheses: hypotheses.filter((h) => h.linkedCards.includes(card.id))
 	}));
 }
 
@@ -34,7 +39,7 @@ export function titleFromCard(text: string): string {
 
 function requireCard(doc: Y.Doc, cardId: string): DafoCard {
 	const card = readCard(doc, cardId);
-	if (!card) throw new Error(`no card ${cardId}`);
+	if (!card) throw new PlanValidationError('not_found', 'card', `no card ${cardId}`);
 	return card;
 }
 
@@ -64,16 +69,18 @@ export function cardToAction(doc: Y.Doc, opts: { cardId: string; ownerId: string
 	return id;
 }
 
-/** Link (or unlink) a card to an existing objective or action. */
-export function linkCardTo(doc: Y.Doc, opts: { cardId: string; kind: 'objective' | 'action'; targetId: string; linked: boolean } & Omit<WriteOptions, 'id'>): void {
+/** Link (or unlink) a card to an existing objective, action or starting hypothesis. Unlinking works for
+ *  an archived card too (archived cards still parse). */
+export function linkCardTo(doc: Y.Doc, opts: { cardId: string; kind: 'objective' | 'action' | 'hypothesis'; targetId: string; linked: boolean } & Omit<WriteOptions, 'id'>): void {
 	doc.transact(() => {
 		requireCard(doc, opts.cardId);
-		const target = opts.kind === 'objective' ? getObjective(doc, opts.targetId) : getAction(doc, opts.targetId);
-		if (!target) throw new Error(`no ${opts.kind} ${opts.targetId}`);
+		const target = opts.kind === 'objective' ? getObjective(doc, opts.targetId) : opts.kind === 'action' ? getAction(doc, opts.targetId) : getHypothesis(doc, opts.targetId);
+		if (!target) throw new PlanValidationError('not_found', opts.kind, `no ${opts.kind} ${opts.targetId}`);
 		const has = target.linkedCards.includes(opts.cardId);
 		if (has === opts.linked) return;
 		const linkedCards = opts.linked ? [...target.linkedCards, opts.cardId] : target.linkedCards.filter((c) => c !== opts.cardId);
 		if (opts.kind === 'objective') updateObjective(doc, opts.targetId, { linkedCards }, opts);
-		else updateAction(doc, opts.targetId, { linkedCards }, opts);
+		else if (opts.kind === 'action') updateAction(doc, opts.targetId, { linkedCards }, opts);
+		else updateHypothesis(doc, opts.targetId, { linkedCards }, opts);
 	}, opts.origin);
 }

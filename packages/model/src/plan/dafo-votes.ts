@@ -1,5 +1,6 @@
 // Dot voting on DAFO cards: the facilitator's configuration and the count. Ballots are private (each
 // person's private document); the server counts them with countVotes and publishes only the totals.
+import { PlanValidationError } from './errors.ts';
 
 export const MAX_VOTES_PER_PERSON = 50;
 
@@ -25,8 +26,8 @@ export function parseVoteConfig(v: unknown): VoteConfig | null {
 }
 
 export function assertVoteLimits(votesPerPerson: number, maxPerCard: number) {
-	if (!isPosInt(votesPerPerson, MAX_VOTES_PER_PERSON)) throw new RangeError(`votes per person must be an integer 1..${MAX_VOTES_PER_PERSON}`);
-	if (!isPosInt(maxPerCard, votesPerPerson)) throw new RangeError('votes per card must be an integer between 1 and the votes per person');
+	if (!isPosInt(votesPerPerson, MAX_VOTES_PER_PERSON)) throw new PlanValidationError('vote_config', 'votesPerPerson', `votes per person must be an integer 1..${MAX_VOTES_PER_PERSON}`);
+	if (!isPosInt(maxPerCard, votesPerPerson)) throw new PlanValidationError('vote_config', 'maxPerCard', 'votes per card must be an integer between 1 and the votes per person');
 }
 
 /** One person's ballot: dots by card id. */

@@ -23,6 +23,7 @@ import { kvRead, kvWrite } from '../kv.ts';
 import { RESULTS_ROOTS } from '../results-doc.ts';
 import type { Localized } from '../labels.ts';
 import { MAX_CARD_TEXT, isQuadrant, type Quadrant } from './dafo.ts';
+import { PlanValidationError } from './errors.ts';
 import { assertVoteLimits, parseVoteConfig, type Ballot, type VoteConfig, type VoteTotals } from './dafo-votes.ts';
 
 export const DAFO_PRIVATE_ROOTS = { cards: 'dafoCards', votes: 'dafoVotes' } as const;
@@ -213,11 +214,11 @@ export function readPrivateCards(doc: Y.Doc): PrivateCard[] {
 export function savePrivateCard(doc: Y.Doc, card: { id: string; quadrant: Quadrant; text: string; sourceRef?: string; createdAt: number }, opts: WriteOpts = {}): void {
 	assertId(card.id, 'card id');
 	if (!isQuadrant(card.quadrant)) throw new TypeError(`unknown quadrant ${JSON.stringify(card.quadrant)}`);
-	if (typeof card.text !== 'string' || card.text.length > MAX_CARD_TEXT) throw new TypeError(`card text must be a string of at most ${MAX_CARD_TEXT} characters`);
+	if (typeof card.text !== 'string' || card.text.length > MAX_CARD_TEXT) throw new PlanValidationError('too_long', 'text', `card text must be a string of at most ${MAX_CARD_TEXT} characters`);
 	if (card.sourceRef !== undefined && !isKey(card.sourceRef)) throw new TypeError('sourceRef must be an item key');
 	doc.transact(() => {
 		const cur = parsePrivateCard(card.id, kvRead(privCards(doc)).get(card.id));
-		if (cur?.publishedAs) throw new Error(`card ${card.id} is already on the board`);
+		if (cur?.publishedAs) throw new PlanValidationError('already_published', 'text', `card ${card.id} is already on the board`);
 		const v: Record<string, unknown> = { quadrant: card.quadrant, text: card.text, createdAt: card.createdAt };
 		if (card.sourceRef) v.sourceRef = card.sourceRef;
 		kvWrite(privCards(doc), [[card.id, card.text.trim() === '' ? undefined : v]], opts);
@@ -227,7 +228,7 @@ export function savePrivateCard(doc: Y.Doc, card: { id: string; quadrant: Quadra
 export function deletePrivateCard(doc: Y.Doc, id: string, opts: WriteOpts = {}): void {
 	doc.transact(() => {
 		const cur = parsePrivateCard(id, kvRead(privCards(doc)).get(id));
-		if (cur?.publishedAs) throw new Error(`card ${id} is already on the board`);
+		if (cur?.publishedAs) throw new PlanValidationError('already_published', 'text', `card ${id} is already on the board`);
 		kvWrite(privCards(doc), [[id, undefined]], opts);
 	}, opts.origin);
 }
@@ -258,12 +259,12 @@ export function readBallot(doc: Y.Doc, round: number): Map<string, number> {
  *  the vote is not open; the server applies the same limits when it counts. */
 export function setMyVotes(doc: Y.Doc, opts: { vote: VoteConfig; cardId: string; dots: number; now?: number; origin?: unknown }): void {
 	assertId(opts.cardId, 'card id');
-	if (!opts.vote.open) throw new Error('voting is closed');
-	if (!Number.isInteger(opts.dots) || opts.dots < 0 || opts.dots > opts.vote.maxPerCard) throw new RangeError(`dots on a card must be 0..${opts.vote.maxPerCard}`);
+	if (!opts.vote.open) throw new PlanValidationError('vote_closed', 'votes', 'voting is closed');
+	if (!Number.isInteger(opts.dots) || opts.dots < 0 || opts.dots > opts.vote.maxPerCard) throw new PlanValidationError('vote_limit_card', 'votes', `dots on a card must be 0..${opts.vote.maxPerCard}`);
 	doc.transact(() => {
 		const ballot: Ballot = readBallot(doc, opts.vote.round);
 		const others = [...ballot].reduce((s, [id, n]) => (id === opts.cardId ? s : s + n), 0);
-		if (others + opts.dots > opts.vote.votesPerPerson) throw new RangeError(`only ${opts.vote.votesPerPerson} dots per person`);
+		if (others + opts.dots > opts.vote.votesPerPerson) throw new PlanValidationError('vote_limit_person', 'votes', `only ${opts.vote.votesPerPerson} dots per person`);
 		kvWrite(privVotes(doc), [[`${opts.vote.round}/${opts.cardId}`, opts.dots === 0 ? undefined : opts.dots]], { now: opts.now });
 	}, opts.origin);
 }

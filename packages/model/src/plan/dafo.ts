@@ -4,19 +4,24 @@
 //
 // Layout (workspace roots):
 //   dafoCards     Y.Map   cardId -> Y.Map { quadrant, text: Y.Text, authorId?, sourceRef?, clusterId?,
-//                                           order, createdAt, status }
+//                                           order, createdAt, status,
+//                                           impact?, likelihood?, evidence?, sourceType? }
 //   dafoClusters  Y.Map   clusterId -> Y.Map { quadrant, title, createdAt }
 //
 // One Y.Map per record with one key per field: two people changing different fields of one card both
 // land, and the text is a Y.Text so two people typing in one card merge character by character. Cards
 // and clusters are created under fresh random ids, so concurrent creations never race for one key.
 // `authorId` is absent on cards published anonymously: there is nothing to hide later, it never existed.
+// impact / likelihood / evidence / sourceType (DOMAIN A3.2) are optional plain values, added later
+// without a migration: a card without them reads as "not rated yet". `evidence` is a short note, last
+// writer wins (the long, co-typed text is the card's Y.Text).
 // Links to objectives and actions live on the plan's side only (their `linkedCards`, plan/actions.ts),
 // so there is one source of truth; plan/came.ts reads them per card.
 import * as Y from 'yjs';
 import { assertId, isId, isKey } from '../keys.ts';
 import type { Localized } from '../labels.ts';
 import { setText } from '../text.ts';
+import { PlanValidationError } from './errors.ts';
 
 export const DAFO_ROOTS = { cards: 'dafoCards', clusters: 'dafoClusters' } as const;
 
@@ -83,6 +88,27 @@ export function crossStrategy(a: Quadrant, b: Quadrant): CrossStrategy | null {
 
 // ---- cards and clusters ----
 
+// ---- card fields (DOMAIN A3.2) ----
+
+/** Where a card's claim comes from. */
+export const SOURCE_TYPES = ['diagnosis', 'session', 'external'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+export const SOURCE_TYPE_LABELS: Readonly<Record<SourceType, Localized>> = {
+	diagnosis: { ca: 'Diagnosi', es: 'Diagnóstico', en: 'Diagnosis' },
+	session: { ca: 'Sessió', es: 'Sesión', en: 'Session' },
+	external: { ca: 'Dada externa', es: 'Dato externo', en: 'External data' }
+};
+
+/** Impact and likelihood are rated 1 (low) .. 3 (high). */
+export const RATINGS = [1, 2, 3] as const;
+export type Rating = (typeof RATINGS)[number];
+const isRating = (v: unknown): v is Rating => v === 1 || v === 2 || v === 3;
+
+/** Likelihood is about the environment: only opportunities and threats have one. */
+export const hasLikelihood = (q: Quadrant) => q === 'O' || q === 'A';
+
+export const MAX_EVIDENCE = 500;
+
 export const MAX_CARD_TEXT = 2_000;
 export const MAX_CLUSTER_TITLE = 200;
 export const CARD_STATUSES = ['active', 'archived'] as const;
@@ -100,6 +126,11 @@ export interface DafoCard {
 	order: number;
 	createdAt: number;
 	status: CardStatus;
+	impact?: Rating;
+	/** Only on O and A cards (a stored value on a card moved to D/F is kept but not read). */
+	likelihood?: Rating;
+	evidence?: string;
+	sourceType?: SourceType;
 }
 
 export interface DafoCluster {
@@ -115,7 +146,7 @@ export const clustersMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(DAFO_ROOTS
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function checkText(text: string) {
-	if (typeof text !== 'string' || text.length > MAX_CARD_TEXT) throw new TypeError(`card text must be a string of at most ${MAX_CARD_TEXT} characters`);
+	if (typeof text !== 'string' || text.length > MAX_CARD_TEXT) throw new PlanValidationError('too_long', 'text', `card text must be a string of at most ${MAX_CARD_TEXT} characters`);
 }
 
 function parseCard(id: string, m: unknown): DafoCard | null {
@@ -137,6 +168,14 @@ function parseCard(id: string, m: unknown): DafoCard | null {
 	if (isKey(source)) card.sourceRef = source;
 	const cluster = m.get('clusterId');
 	if (isId(cluster)) card.clusterId = cluster;
+	const impact = m.get('impact');
+	if (isRating(impact)) card.impact = impact;
+	const likelihood = m.get('likelihood');
+	if (isRating(likelihood) && hasLikelihood(quadrant)) card.likelihood = likelihood;
+	const evidence = m.get('evidence');
+	if (typeof evidence === 'string' && evidence) card.evidence = evidence.slice(0, MAX_EVIDENCE);
+	const sourceType = m.get('sourceType');
+	if ((SOURCE_TYPES as readonly unknown[]).includes(sourceType)) card.sourceType = sourceType as SourceType;
 	return card;
 }
 
@@ -205,7 +244,7 @@ export function addCard(doc: Y.Doc, card: NewCard, opts: { origin?: unknown } = 
 
 function cardMap(doc: Y.Doc, id: string): Y.Map<unknown> {
 	const m = cardsMap(doc).get(id);
-	if (!(m instanceof Y.Map) || !parseCard(id, m)) throw new Error(`no card ${id}`);
+	if (!(m instanceof Y.Map) || !parseCard(id, m)) throw new PlanValidationError('not_found', 'card', `no card ${id}`);
 	return m;
 }
 
@@ -220,6 +259,51 @@ const setIfChanged = (m: Y.Map<unknown>, k: string, v: unknown) => {
 export function setCardText(doc: Y.Doc, id: string, text: string, opts: { origin?: unknown } = {}): void {
 	checkText(text);
 	doc.transact(() => setText(cardMap(doc, id).get('text') as Y.Text, text), opts.origin);
+}
+
+/** What setCardFields changes; null clears a field. */
+export interface CardFieldsPatch {
+	impact?: Rating | null;
+	likelihood?: Rating | null;
+	evidence?: string | null;
+	sourceType?: SourceType | null;
+}
+
+/** Set a card's ratings, evidence and source type (each field its own key: two people rating the same
+ *  card at once keep both changes). Likelihood on a strength or weakness is refused. */
+export function setCardFields(doc: Y.Doc, id: string, patch: CardFieldsPatch, opts: { origin?: unknown } = {}): void {
+	const rating = (v: unknown, field: string) => {
+		if (v !== null && !isRating(v)) throw new PlanValidationError('number_invalid', field, `${field} must be 1, 2 or 3 (got ${JSON.stringify(v)})`);
+		return v ?? undefined;
+	};
+	const values: Record<string, unknown> = {};
+	if ('impact' in patch) values.impact = rating(patch.impact, 'impact');
+	if ('likelihood' in patch) values.likelihood = rating(patch.likelihood, 'likelihood');
+	if ('evidence' in patch) {
+		const e = patch.evidence ?? '';
+		if (typeof e !== 'string') throw new PlanValidationError('invalid', 'evidence', 'evidence must be text');
+		if (e.trim().length > MAX_EVIDENCE) throw new PlanValidationError('too_long', 'evidence', `evidence is longer than ${MAX_EVIDENCE} characters`);
+		values.evidence = e.trim() || undefined;
+	}
+	if ('sourceType' in patch) {
+		const t = patch.sourceType ?? null;
+		if (t !== null && !(SOURCE_TYPES as readonly unknown[]).includes(t)) throw new PlanValidationError('invalid', 'sourceType', `sourceType must be one of ${SOURCE_TYPES.join(', ')}`);
+		values.sourceType = t ?? undefined;
+	}
+	doc.transact(() => {
+		const m = cardMap(doc, id);
+		const q = m.get('quadrant') as Quadrant;
+		if (values.likelihood !== undefined && !hasLikelihood(q))
+			throw new PlanValidationError('likelihood_internal', 'likelihood', `only opportunities and threats have a likelihood (card ${id} is in ${q})`);
+		for (const [k, v] of Object.entries(values)) setIfChanged(m, k, v);
+	}, opts.origin);
+}
+
+/** Order for prioritisation: more votes first, then higher impact, then higher likelihood (unrated
+ *  last), then the board order. */
+export function comparePriority(votes: Readonly<Record<string, number>> | null) {
+	return (a: DafoCard, b: DafoCard) =>
+		(votes ? (votes[b.id] ?? 0) - (votes[a.id] ?? 0) : 0) || (b.impact ?? 0) - (a.impact ?? 0) || (b.likelihood ?? 0) - (a.likelihood ?? 0) || a.order - b.order;
 }
 
 /** Move a card to another quadrant (it leaves its cluster, which belongs to the old quadrant). */
@@ -251,8 +335,8 @@ export function assignCluster(doc: Y.Doc, cardId: string, clusterId: string | nu
 		const m = cardMap(doc, cardId);
 		if (clusterId !== null) {
 			const cl = readCluster(doc, clusterId);
-			if (!cl) throw new Error(`no cluster ${clusterId}`);
-			if (cl.quadrant !== m.get('quadrant')) throw new Error(`cluster ${clusterId} belongs to quadrant ${cl.quadrant}`);
+			if (!cl) throw new PlanValidationError('not_found', 'clusterId', `no cluster ${clusterId}`);
+			if (cl.quadrant !== m.get('quadrant')) throw new PlanValidationError('cluster_other_quadrant', 'clusterId', `cluster ${clusterId} belongs to quadrant ${cl.quadrant}`);
 		}
 		setIfChanged(m, 'clusterId', clusterId ?? undefined);
 	}, opts.origin);
@@ -278,7 +362,8 @@ export function readClusters(doc: Y.Doc): DafoCluster[] {
 export const readCluster = (doc: Y.Doc, id: string) => parseCluster(id, clustersMap(doc).get(id));
 
 function checkTitle(title: string) {
-	if (typeof title !== 'string' || title.trim() === '' || title.length > MAX_CLUSTER_TITLE) throw new TypeError(`a cluster title must be 1..${MAX_CLUSTER_TITLE} characters`);
+	if (typeof title !== 'string' || title.trim() === '') throw new PlanValidationError('required', 'title', `a cluster title must be 1..${MAX_CLUSTER_TITLE} characters`);
+	if (title.length > MAX_CLUSTER_TITLE) throw new PlanValidationError('too_long', 'title', `a cluster title must be 1..${MAX_CLUSTER_TITLE} characters`);
 }
 
 export function addCluster(doc: Y.Doc, c: { id: string; quadrant: Quadrant; title: string; createdAt: number }, opts: { origin?: unknown } = {}): string {
@@ -300,7 +385,7 @@ export function renameCluster(doc: Y.Doc, id: string, title: string, opts: { ori
 	checkTitle(title);
 	doc.transact(() => {
 		const m = clustersMap(doc).get(id);
-		if (!(m instanceof Y.Map) || !parseCluster(id, m)) throw new Error(`no cluster ${id}`);
+		if (!(m instanceof Y.Map) || !parseCluster(id, m)) throw new PlanValidationError('not_found', 'clusterId', `no cluster ${id}`);
 		setIfChanged(m, 'title', title.trim());
 	}, opts.origin);
 }

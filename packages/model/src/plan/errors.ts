@@ -1,4 +1,4 @@
-// Validation errors of the plan and hypotheses: a stable `code` the UI translates (message key
+// Validation errors of the plan, the hypotheses and the DAFO board: a stable `code` the UI translates (message key
 // `plan_err_${code}`), the offending `field`, and an English message for logs and tests.
 
 export type PlanErrorCode =
@@ -18,7 +18,16 @@ export type PlanErrorCode =
 	| 'number_invalid'
 	| 'kpi_target_equals_baseline'
 	| 'statement_prefix'
-	| 'review_incomplete';
+	| 'review_incomplete'
+	// the DAFO board (plan/dafo*.ts, plan/strategies.ts)
+	| 'likelihood_internal'
+	| 'cluster_other_quadrant'
+	| 'strategy_quadrants'
+	| 'already_published'
+	| 'vote_closed'
+	| 'vote_limit_card'
+	| 'vote_limit_person'
+	| 'vote_config';
 
 export class PlanValidationError extends Error {
 	override name = 'PlanValidationError';

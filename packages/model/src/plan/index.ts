@@ -7,3 +7,4 @@ export * from './dafo.ts';
 export * from './dafo-votes.ts';
 export * from './dafo-workshop.ts';
 export * from './came.ts';
+export * from './strategies.ts';

@@ -40,7 +40,21 @@ import {
 	requestReveal,
 	savePrivateCard,
 	setCardSource,
+	setCardFields,
 	setCardStatus,
+	addStrategy,
+	updateStrategy,
+	removeStrategy,
+	linkCardTo,
+	linkStrategyTo,
+	readStrategyViews,
+	listObjectives,
+	listActions,
+	type Action,
+	type CardFieldsPatch,
+	type CrossStrategy,
+	type Objective,
+	type StrategyView,
 	setDafoStep,
 	setMyVotes,
 	localize,
@@ -169,6 +183,37 @@ export class DafoSession implements TimerHost {
 		return readClusters(this.workspace.doc);
 	});
 
+	readonly strategies: StrategyView[] = $derived.by(() => {
+		void this.#ws;
+		return readStrategyViews(this.workspace.doc);
+	});
+
+	/** The plan's objectives and actions, for the link pickers. */
+	readonly objectives: Objective[] = $derived.by(() => {
+		void this.#ws;
+		return listObjectives(this.workspace.doc);
+	});
+
+	readonly actions: Action[] = $derived.by(() => {
+		void this.#ws;
+		return listActions(this.workspace.doc);
+	});
+
+	/** Board cards I wrote that were revealed without a name: editing them would put my name on them
+	 *  in the version history (only I can know this: it comes from my private document). */
+	readonly myAnonymousCards: Set<string> = $derived.by(() => {
+		void this.#ws;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup table, never reactive state
+		const board = new Map(readCards(this.workspace.doc, { archived: true }).map((c) => [c.id, c]));
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh snapshot per version, never mutated
+		const out = new Set<string>();
+		for (const p of this.myCards) {
+			const c = p.publishedAs ? board.get(p.publishedAs) : undefined;
+			if (c && c.authorId === undefined) out.add(c.id);
+		}
+		return out;
+	});
+
 	readonly control: DafoControl = $derived.by(() => {
 		void this.#fac;
 		return readDafoControl(this.facilitation.doc);
@@ -246,6 +291,10 @@ export class DafoSession implements TimerHost {
 		if (this.canEdit) setCardSource(this.workspace.doc, cardId, itemKey);
 	}
 
+	setFields(cardId: string, patch: CardFieldsPatch) {
+		if (this.canEdit) setCardFields(this.workspace.doc, cardId, patch);
+	}
+
 	archive(cardId: string) {
 		if (this.canEdit) setCardStatus(this.workspace.doc, cardId, 'archived');
 	}
@@ -288,6 +337,29 @@ export class DafoSession implements TimerHost {
 	toAction(cardId: string, objectiveId: string | null = null): string | null {
 		if (!this.canEdit) return null;
 		return cardToAction(this.workspace.doc, { cardId, ownerId: this.me.id, objectiveId, byUserId: this.me.id, members: this.memberIds, now: this.clock.serverNow() });
+	}
+
+	link(cardId: string, kind: 'objective' | 'action', targetId: string, linked: boolean) {
+		if (this.canEdit) linkCardTo(this.workspace.doc, { cardId, kind, targetId, linked, members: this.memberIds, now: this.clock.serverNow() });
+	}
+
+	// ---- cross strategies ----
+
+	addStrategy(strategy: CrossStrategy, cards: [string, string], text: string): string | null {
+		if (!this.canEdit) return null;
+		return addStrategy(this.workspace.doc, { id: newId(), strategy, cards, text, createdAt: this.clock.serverNow(), createdBy: this.me.id });
+	}
+
+	updateStrategy(id: string, patch: { text?: string; strategy?: CrossStrategy; cards?: [string, string] }) {
+		if (this.canEdit) updateStrategy(this.workspace.doc, id, patch);
+	}
+
+	removeStrategy(id: string) {
+		if (this.canEdit) removeStrategy(this.workspace.doc, id, { members: this.memberIds, now: this.clock.serverNow() });
+	}
+
+	linkStrategy(strategyId: string, kind: 'objective' | 'action', targetId: string, linked: boolean) {
+		if (this.canEdit) linkStrategyTo(this.workspace.doc, { strategyId, kind, targetId, linked, members: this.memberIds, now: this.clock.serverNow() });
 	}
 
 	// ---- facilitation (the server refuses anyone else's writes to this document) ----

@@ -1,6 +1,6 @@
 // Translated labels of the plan and hypothesis vocabularies (keys from @teixit/model), and of the model's
 // validation errors.
-import type { ActionStatus, Confidence, Decision, HypothesisStatus, HypothesisType, ObjectiveCategory, ObjectiveStatus, PlanErrorCode, PlanValidationError, Priority, Rag, SmartKey } from '@teixit/model';
+import { isPlanValidationError, type ActionStatus, type Confidence, type Decision, type HypothesisStatus, type HypothesisType, type ObjectiveCategory, type ObjectiveStatus, type PlanErrorCode, type PlanValidationError, type Priority, type Rag, type SmartKey } from '@teixit/model';
 import { m } from '$lib/paraglide/messages.js';
 
 export const categoryLabel: Record<ObjectiveCategory, () => string> = {
@@ -83,7 +83,15 @@ const ERRORS: Record<PlanErrorCode, () => string> = {
 	number_invalid: m.plan_err_number_invalid,
 	kpi_target_equals_baseline: m.plan_err_kpi_target_equals_baseline,
 	statement_prefix: m.hyp_err_statement_prefix,
-	review_incomplete: m.hyp_err_review_incomplete
+	review_incomplete: m.hyp_err_review_incomplete,
+	likelihood_internal: m.plan_err_likelihood_internal,
+	cluster_other_quadrant: m.plan_err_cluster_other_quadrant,
+	strategy_quadrants: m.plan_err_strategy_quadrants,
+	already_published: m.plan_err_already_published,
+	vote_closed: m.plan_err_vote_closed,
+	vote_limit_card: m.plan_err_vote_limit_card,
+	vote_limit_person: m.plan_err_vote_limit_person,
+	vote_config: m.plan_err_vote_config
 };
 
 /** A validation error in the UI language; cycles and open dependencies keep the model's detail (titles). */
@@ -94,6 +102,14 @@ export function errorText(e: PlanValidationError): string {
 		return detail ? `${base} ${detail}` : base;
 	}
 	return base;
+}
+
+/** Any error a write on the board or the plan threw, in the UI language: the model's validation errors
+ *  by code; anything else (a bug, not bad input) as the generic message, logged for developers. */
+export function anyErrorText(e: unknown): string {
+	if (isPlanValidationError(e)) return errorText(e);
+	console.error(e);
+	return m.error_generic();
 }
 
 /** "" for null, a number without trailing zeros otherwise (for inputs). */

@@ -12,8 +12,12 @@ import {
 	listFollowUps,
 	listHypotheses,
 	listObjectives,
+	readCards,
+	readStrategies,
 	type Action,
 	type ActionTextField,
+	type DafoCard,
+	type DafoStrategy,
 	type FollowUp,
 	type Hypothesis,
 	type HypothesisTextField,
@@ -37,6 +41,7 @@ interface AwarenessState {
 	user?: { id?: unknown; name?: unknown; color?: unknown };
 	planField?: unknown;
 	textCursor?: { field?: unknown } | null;
+	sessionsAt?: unknown;
 }
 
 export type PlanTextRef = { kind: 'objective'; field: ObjectiveTextField } | { kind: 'action'; field: ActionTextField } | { kind: 'hypothesis'; field: HypothesisTextField };
@@ -100,6 +105,16 @@ export class PlanSession {
 	get hypotheses(): Hypothesis[] {
 		void this.#version; // subscribe: any document change re-reads
 		return listHypotheses(this.ws.doc);
+	}
+
+	/** DAFO cards (archived too: a link to one still shows), for the hypotheses' and objectives' links. */
+	get cards(): DafoCard[] {
+		void this.#version; // subscribe: any document change re-reads
+		return readCards(this.ws.doc, { archived: true });
+	}
+	get strategies(): DafoStrategy[] {
+		void this.#version; // subscribe: any document change re-reads
+		return readStrategies(this.ws.doc);
 	}
 
 	/** People who may own actions: facilitators and members (observers only watch). */
@@ -166,6 +181,21 @@ export class PlanSession {
 		return out;
 	}
 
+	/** Tell the others on this document that a workshop session started or ended (they re-read the list). */
+	announceSessions() {
+		announceSessions(this.ws.awareness);
+	}
+
+	/** The latest such signal from anyone else here (0 if none): a change means "re-read the sessions". */
+	get sessionsSignal(): number {
+		this.#subscribeAwareness();
+		let latest = 0;
+		for (const [clientId, s] of this.ws.awareness.getStates() as Map<number, AwarenessState>) {
+			if (clientId !== this.ws.awareness.clientID && typeof s.sessionsAt === 'number' && s.sessionsAt > latest) latest = s.sessionsAt;
+		}
+		return latest;
+	}
+
 	start() {
 		this.ws.start();
 	}
@@ -174,6 +204,12 @@ export class PlanSession {
 		for (const f of this.#off.splice(0)) f();
 		this.ws.destroy();
 	}
+}
+
+/** The awareness field every page on the workspace document sets when its session panel starts or ends
+ *  a workshop session (sessions live in the database, not in a Y.Doc: this is the live nudge). */
+export function announceSessions(awareness: { setLocalStateField: (field: string, value: unknown) => void }) {
+	awareness.setLocalStateField('sessionsAt', Date.now());
 }
 
 export const [getPlanSession, setPlanSession] = createContext<PlanSession>();
