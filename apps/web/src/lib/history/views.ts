@@ -32,9 +32,13 @@ export function viewOfSection(name: string): Exclude<VersionView, 'sections'> | 
 	return (BY_ROOT[name] as Exclude<VersionView, 'sections'> | undefined) ?? null;
 }
 
-export function parseView(value: string | null, doc: HistoryDoc): VersionView {
+/** The view asked for in the URL, else the first one that shows something of this version (a version with
+ *  only notes opens on the sections view). */
+export function pickView(value: string | null, doc: HistoryDoc, sectionNames: readonly string[]): VersionView {
 	const views = viewsFor(doc);
-	return views.includes(value as VersionView) ? (value as VersionView) : views[0]!;
+	if (views.includes(value as VersionView)) return value as VersionView;
+	const shown = new Set(sectionNames.map(viewOfSection));
+	return views.find((v) => shown.has(v as Exclude<VersionView, 'sections'>)) ?? 'sections';
 }
 
 /** base64 (the API's encoding of Yjs updates) to bytes. */
