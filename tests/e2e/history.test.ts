@@ -144,7 +144,7 @@ describe('history in the browser', () => {
 		addCard(ws.doc, { id: 'cardfort', quadrant: 'F', text: 'Equip molt implicat', authorId: me.id, createdAt: Date.now() });
 		const objective = addObjective(ws.doc, { title: 'Captar vint sòcies noves', category: 'captacio' }, me.id);
 		addAction(ws.doc, { title: 'Paradeta a la fira de cooperatives', ownerId: me.id, objectiveId: objective }, me.id, { members: [me.id] });
-		addHypothesis(ws.doc, { statement: 'Les famílies joves volen un grup de consum a prop', type: 'desirability' }, me.id);
+		addHypothesis(ws.doc, { statement: 'Creiem que les famílies joves volen un grup de consum a prop', type: 'desirability' }, me.id);
 		const committed = async () => ((await api.get(`/api/v1/engagements/${E}/history/workspace/open?ref=live`)).json.sections as { name: string }[]).map((x) => x.name);
 		await poll(committed).toEqual(expect.arrayContaining(['runs', 'dafoCards', 'plan:actions', 'plan:hypotheses']));
 		await poll(async () => ((await api.get(`/api/v1/engagements/${E}/history/facilitation/open?ref=live`)).json.sections as { name: string }[]).map((x) => x.name)).toContain('control');
@@ -185,7 +185,7 @@ describe('history in the browser', () => {
 
 		await joan.goto(`${url}&view=hypotheses`);
 		await poll(() => view.locator('[data-testid=hypothesis]').count()).toBe(1);
-		expect(await view.innerText()).toContain('Les famílies joves volen un grup de consum a prop');
+		expect(await view.innerText()).toContain('Creiem que les famílies joves volen un grup de consum a prop');
 		expect(await view.locator('[data-testid=new-hypothesis], [data-testid=review-start], [data-testid=review-form]').count()).toBe(0);
 
 		// Anything else lives on the sections view, with a way back to the view that shows it.
