@@ -173,8 +173,9 @@ describe('history in the browser', () => {
 		await poll(() => card.count()).toBe(1);
 		expect(await view.locator('textarea:not([readonly]), input:not([readonly]):not([type=hidden]), [contenteditable=true]').count()).toBe(0);
 		expect(await view.locator('[data-testid^=new-card-], [data-testid^=new-cluster-], [data-testid=card-handle]').count()).toBe(0);
-		expect(await view.innerText()).toContain('Equip molt implicat');
-		expect(await view.innerText()).not.toContain('Targeta posterior');
+		// The live board's own card: its text in a read-only field, as observers see it.
+		expect(await card.locator('textarea').inputValue()).toBe('Equip molt implicat');
+		expect(await card.locator('textarea').getAttribute('readonly')).not.toBeNull();
 		expect((await shoot(joan, 'history-06-version-dafo')).horizontalOverflow).toBe(0);
 
 		await joan.goto(`${url}&view=plan`);
@@ -185,7 +186,10 @@ describe('history in the browser', () => {
 
 		await joan.goto(`${url}&view=hypotheses`);
 		await poll(() => view.locator('[data-testid=hypothesis]').count()).toBe(1);
-		expect(await view.innerText()).toContain('Creiem que les famílies joves volen un grup de consum a prop');
+		const statement = view.locator('[data-testid=hypothesis] textarea').first();
+		expect(await statement.inputValue()).toBe('Creiem que les famílies joves volen un grup de consum a prop');
+		expect(await statement.getAttribute('readonly')).not.toBeNull();
+		expect((await shoot(joan, 'history-11-version-hypotheses')).horizontalOverflow).toBe(0);
 		expect(await view.locator('[data-testid=new-hypothesis], [data-testid=review-start], [data-testid=review-form]').count()).toBe(0);
 
 		// Anything else lives on the sections view, with a way back to the view that shows it.
