@@ -10,7 +10,6 @@ import * as Y from 'yjs';
 import { canonical } from './diff.ts';
 
 const copy = (v: unknown): unknown => (v instanceof Y.AbstractType ? v.clone() : v);
-const plain = (v: unknown): unknown => (v instanceof Y.AbstractType ? v.toJSON() : v);
 
 /** Content identity of a value: its kind and its content (rich text by its XML, which includes marks). */
 function identity(v: unknown): string {
