@@ -1,6 +1,8 @@
 // Version history in real browsers: two people edit the notes, one names a version, both edit more, one
 // restores the named version from the history page, both see it live in their editors, and the timeline
-// lists the restore (for the other person too).
+// lists the restore (for the other person too). Then a version opens in the live rooms' own views
+// (diagnosis, DAFO board, plan, hypotheses) read-only, a second person's timeline updates live when the
+// first names a version, and the facilitator's audit page lists the restore (a member is refused).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE, addAction, addCard, addHypothesis, addObjective, createRun, startRun } from '@teixit/model';
