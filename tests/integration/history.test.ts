@@ -34,6 +34,7 @@ async function listen(client: Cast['member']) {
 	const ctl = new AbortController();
 	const res = await fetch(`${t.url}/api/v1/engagements/${E}/history/events`, { headers: { cookie: client.cookie ?? '', accept: 'text/event-stream' }, signal: ctl.signal });
 	const events: { doc: string; change: string; kind: string | null }[] = [];
+	const state = { ended: false };
 	if (res.ok && res.body) {
 		const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
 		void (async () => {
@@ -41,7 +42,10 @@ async function listen(client: Cast['member']) {
 			try {
 				for (;;) {
 					const { value, done } = await reader.read();
-					if (done) return;
+					if (done) {
+						state.ended = true;
+						return;
+					}
 					buf += value;
 					let i: number;
 					while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -56,7 +60,7 @@ async function listen(client: Cast['member']) {
 			}
 		})();
 	}
-	return { status: res.status, type: res.headers.get('content-type'), events, close: () => ctl.abort() };
+	return { status: res.status, type: res.headers.get('content-type'), events, state, close: () => ctl.abort() };
 }
 const acked = (_c: Client) => eventually(async () => {
 	await t.app.sync.flush(cast.docName);
@@ -247,5 +251,15 @@ describe('history pages: live events, versions in their own views, restore recor
 		expect((await cast.member.get(`/api/v1/engagements/${E}/audit`)).status).toBe(403);
 		expect((await cast.observer.get(`/api/v1/engagements/${E}/audit`)).status).toBe(403);
 		expect((await cast.outsider.get(`/api/v1/engagements/${E}/audit`)).status).toBe(404);
+	});
+
+	it('[H13] someone removed from the engagement hears no more: their stream ends', async () => {
+		const obs = await listen(cast.observer);
+		expect(obs.status).toBe(200);
+		expect((await cast.facilitator.del(`/api/v1/engagements/${E}/members/${cast.ids.observer}`)).status).toBeLessThan(300);
+		await cast.member.post(H + '/workspace/versions', { label: 'Després de la baixa' });
+		await eventually(() => expect(obs.state.ended).toBe(true));
+		expect(obs.events).toEqual([]);
+		expect((await listen(cast.observer)).status).toBe(404);
 	});
 });

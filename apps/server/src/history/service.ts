@@ -206,17 +206,25 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 
 		/**
 		 * Live changes of the histories `user` may read in one engagement (their timeline and, for
-		 * facilitators, the audit). Refused like the timeline (404 for non-members). Returns the
-		 * unsubscribe function.
+		 * facilitators, the audit). Refused like the timeline (404 for non-members). Access is checked again
+		 * on every change, so someone removed from the engagement hears nothing more: `onRefused` is called
+		 * and the stream should end. Returns the unsubscribe function.
 		 */
-		async subscribe(user: User, engagementId: string, listener: (change: HistoryChange) => void): Promise<() => void> {
-			const role = await core.engagements.requireRole(user, engagementId);
-			const readable = new Set(HISTORY_DOCS.filter((d) => accessFor(role, user.id, { name: docNameOf(engagementId, d), engagementId, kind: d })).map((d) => docNameOf(engagementId, d)));
+		async subscribe(user: User, engagementId: string, listener: (change: HistoryChange) => void, onRefused: () => void = () => {}): Promise<() => void> {
+			const readable = async (docName: string) => {
+				const role = await core.engagements.requireRole(user, engagementId);
+				return HISTORY_DOCS.some((d) => docNameOf(engagementId, d) === docName && accessFor(role, user.id, { name: docName, engagementId, kind: d }));
+			};
+			await core.engagements.requireRole(user, engagementId);
+			const mine = new Set(HISTORY_DOCS.map((d) => docNameOf(engagementId, d)));
 			return store.events.subscribe((change) => {
 				// Only this engagement's shared documents; private ones have no history and never show.
 				const ref = parseDocName(change.docName);
-				if (!ref || ref.kind === 'private' || !readable.has(change.docName)) return;
-				listener(change);
+				if (!ref || ref.kind === 'private' || !mine.has(change.docName)) return;
+				readable(change.docName).then(
+					(ok) => ok && listener(change),
+					() => onRefused()
+				);
 			});
 		},
 

@@ -112,10 +112,16 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 				if (!res.writableEnded) res.write(text);
 			};
 			// Subscribing checks membership first, so a refusal is an ordinary JSON error.
-			const unsubscribe = await h().subscribe(user, request.params.id, (c) => {
-				const doc = parseDocName(c.docName)?.kind;
-				send(`event: history\ndata: ${JSON.stringify({ doc, change: c.change, kind: c.kind })}\n\n`);
-			});
+			const unsubscribe = await h().subscribe(
+				user,
+				request.params.id,
+				(c) => {
+					const doc = parseDocName(c.docName)?.kind;
+					send(`event: history\ndata: ${JSON.stringify({ doc, change: c.change, kind: c.kind })}\n\n`);
+				},
+				// No longer a member: the stream ends (the browser's retry then gets 404).
+				() => res.end()
+			);
 			reply.hijack();
 			res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
 			send(': open\n\n');
