@@ -216,11 +216,16 @@ describe('history pages: live events, versions in their own views, restore recor
 		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'written', kind: 'named' }));
 		await cast.facilitator.post(`${H}/workspace/versions/${v.id}/restore`, {});
 		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'written', kind: 'restore' }));
+		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'audited', kind: 'history.restore' }));
 		// A version of a private document (none are ever taken; forced here) reaches nobody.
 		const n = obs.events.length;
 		await t.app.history.checkpoint({ docName: `${E}.private.${cast.ids.member}`, kind: 'auto', label: null, authorId: null });
 		await cast.member.post(H + '/workspace/versions', { label: 'Marcador' });
-		await eventually(() => expect(obs.events.length).toBe(n + 1));
+		// Only the marker's own events arrive: the version, then its audit row (the audit page refreshes on it).
+		await eventually(() => expect(obs.events.slice(n)).toEqual([
+			{ doc: 'workspace', change: 'written', kind: 'named' },
+			{ doc: 'workspace', change: 'audited', kind: 'history.name' }
+		]));
 		expect(obs.events.every((e) => e.doc === 'workspace' || e.doc === 'facilitation')).toBe(true);
 		obs.close();
 	});

@@ -1,13 +1,14 @@
 // "The history of a document changed": a version was written (named, automatic, session, restore,
-// imported), renamed or dropped by retention. The store emits it after the row is committed; the events
+// imported), renamed or dropped by retention, or a history action on it was audited. The store emits it after the row is committed; the events
 // route (routes/api/history.ts) forwards it as server-sent events to the history pages of people who may
 // read that document, so their timeline and audit refresh at once. In-process: one server owns a document.
 import { EventEmitter } from 'node:events';
 
 export interface HistoryChange {
 	docName: string;
-	/** What happened to which version ('dropped' lists several). */
-	change: 'written' | 'renamed' | 'dropped';
+	/** What happened to which version ('dropped' lists several; 'audited': an audit row was written). */
+	change: 'written' | 'renamed' | 'dropped' | 'audited';
+	/** The version's kind, or the audited action. */
 	kind: string | null;
 	versionIds: string[];
 }

@@ -168,6 +168,13 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 		return state;
 	}
 
+	/** Records a history action in the audit, then tells the live pages (the audit page refreshes on it;
+	 *  the version's own "written" event may come before the audit row exists). */
+	async function audited(entry: { actorId: string; engagementId: string; action: string; detail: { docName: string } & Record<string, unknown> }) {
+		await core.audit.record(entry);
+		store.events.emit({ docName: entry.detail.docName, change: 'audited', kind: entry.action, versionIds: [] });
+	}
+
 	return {
 		authorize,
 		prune,
@@ -296,7 +303,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			const a = await authorize(user, engagementId, doc, 'write');
 			await sync.flush(a.docName);
 			const v = await store.checkpoint({ docName: a.docName, kind: 'named', label, authorId: user.id });
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.name', detail: { docName: a.docName, versionId: v.id, label } });
+			await audited({ actorId: user.id, engagementId, action: 'history.name', detail: { docName: a.docName, versionId: v.id, label } });
 			return versionsOut([v])[0]!;
 		},
 
@@ -306,7 +313,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			if (!before) throw new DomainError('not_found', 'Version not found');
 			if (before.kind === 'restore') throw new DomainError('invalid_input', 'A restore record cannot be renamed; name a version instead');
 			const v = (await store.rename(a.docName, versionId, label))!;
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.rename', detail: { docName: a.docName, versionId, from: before.label, to: label } });
+			await audited({ actorId: user.id, engagementId, action: 'history.rename', detail: { docName: a.docName, versionId, from: before.label, to: label } });
 			return versionsOut([v])[0]!;
 		},
 
@@ -329,7 +336,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			);
 			const restoredFrom = { id: source.id, label: source.kind === 'restore' ? null : source.label, kind: source.kind, createdAt: source.createdAt.toISOString() };
 			const record = await store.checkpoint({ docName: a.docName, kind: 'restore', label: source.id, authorId: user.id, restoredFrom });
-			await core.audit.record({
+			await audited({
 				actorId: user.id,
 				engagementId,
 				action: 'history.restore',
@@ -342,7 +349,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			const a = await authorize(user, engagementId, doc, 'read');
 			const v = await store.version(a.docName, versionId);
 			if (!v) throw new DomainError('not_found', 'Version not found');
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.export', detail: { docName: a.docName, versionId } });
+			await audited({ actorId: user.id, engagementId, action: 'history.export', detail: { docName: a.docName, versionId } });
 			return exportVersion(v);
 		},
 
@@ -359,7 +366,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			if (kindOf !== a.doc) throw new DomainError('invalid_input', `This is a backup of a ${kindOf ?? 'unknown'} document, not of the ${a.doc} document`, { reason: 'wrong-document' });
 			// Stored as a version beside the others: nothing live changes until someone restores it.
 			const v = await store.insertVersion({ docName: a.docName, seq: await store.lastSeq(a.docName), kind: 'imported', label: parsed.label, authorId: user.id, state: parsed.state });
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.import', detail: { docName: a.docName, versionId: v.id, from: parsed.docName, exportedSeq: parsed.seq } });
+			await audited({ actorId: user.id, engagementId, action: 'history.import', detail: { docName: a.docName, versionId: v.id, from: parsed.docName, exportedSeq: parsed.seq } });
 			return versionsOut([v])[0]!;
 		},
 

@@ -99,7 +99,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 		{
 			schema: {
 				tags: ['history'],
-				summary: 'Server-sent events: a version of a document I can read was written, renamed or dropped (the history pages refresh on it)',
+				summary: 'Server-sent events: a version of a document I can read was written, renamed or dropped, or a history action was audited (the history pages refresh on it)',
 				description: 'text/event-stream; each event is `event: history` with data `{ doc, change, kind }`. Same access as the timeline: non-members 404.',
 				params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
 				response: errors(401, 404)

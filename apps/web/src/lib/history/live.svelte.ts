@@ -5,7 +5,9 @@
 // one-way stream from the API is what the timeline needs; EventSource reconnects by itself.
 export interface HistoryEvent {
 	doc: 'workspace' | 'facilitation';
-	change: 'written' | 'renamed' | 'dropped';
+	/** 'audited': a history action was recorded in the audit (the audit page refreshes on it). */
+	change: 'written' | 'renamed' | 'dropped' | 'audited';
+	/** The version's kind, or the audited action. */
 	kind: string | null;
 }
 
