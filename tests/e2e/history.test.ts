@@ -205,8 +205,8 @@ describe('history in the browser', () => {
 		await poll(() => joan.getByTestId('hist-live').getAttribute('data-live')).toBe('true');
 		expect(await joan.getByTestId('audit-link').count()).toBe(0); // the audit is for facilitators
 		const namedCount = () => joan.locator('[data-testid=version][data-kind=named]').count();
+		await poll(namedCount).toBeGreaterThan(0); // the timeline has loaded
 		const before = await namedCount();
-		expect(before).toBeGreaterThan(0);
 		await martaHistory.goto(`${workspaceUrl}/historial`);
 		await martaHistory.getByLabel('Nom de la versió').fill('Revisió en directe');
 		await martaHistory.getByRole('button', { name: 'Desa la versió' }).click();
