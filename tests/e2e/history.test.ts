@@ -1,8 +1,13 @@
 // Version history in real browsers: two people edit the notes, one names a version, both edit more, one
 // restores the named version from the history page, both see it live in their editors, and the timeline
-// lists the restore (for the other person too).
+// lists the restore (for the other person too). Then a version opens in the live rooms' own views
+// (diagnosis, DAFO board, plan, hypotheses) read-only, a second person's timeline updates live when the
+// first names a version, and the facilitator's audit page lists the restore (a member is refused).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE, addAction, addCard, addHypothesis, addObjective, createRun, startRun } from '@teixit/model';
+import { ApiClient } from '../utils/http.ts';
+import { connect, synced } from '../utils/yclient.ts';
 import { PHONE, editor, newPerson, notesText, shoot, startE2E, syncPhase, typeAtEnd, type E2E } from './helpers.ts';
 
 const FAC = { email: 'marta@calidoscoop.coop', name: 'Marta Puig', password: 'interim-executive-2026' };
@@ -124,6 +129,112 @@ describe('history in the browser', () => {
 		expect(await notes.innerText()).toMatch(/Canvis de: .*(Joan Serra|Marta Puig)/);
 		expect(await notes.locator('ins').count()).toBeGreaterThan(0);
 		expect((await shoot(martaHistory, 'history-04-compare')).horizontalOverflow).toBe(0);
+		expect(pageErrors).toEqual([]);
+	});
+
+	it('a named version opens in the live pages\' own views (diagnosis, DAFO board, plan, hypotheses), read-only', async () => {
+		// Marta fills the board, plan and hypotheses over the sync protocol (their UIs have their own tests).
+		const E = workspaceUrl.split('/').at(-1)!;
+		const api = new ApiClient(e2e.url);
+		api.cookie = `teixit_session=${(await marta.context().cookies()).find((c) => c.name === 'teixit_session')!.value}`;
+		const me = (await api.get('/api/v1/me')).json as { id: string };
+		const ws = connect(e2e.server.wsUrl, `${E}.workspace`, { cookie: api.cookie });
+		const fac = connect(e2e.server.wsUrl, `${E}.facilitation`, { cookie: api.cookie });
+		await Promise.all([synced(ws), synced(fac)]);
+		createRun(ws.doc, { id: 'runt0', label: 'T0', template: DEFAULT_TEMPLATE, startedAt: Date.now() });
+		startRun(fac.doc, { runId: 'runt0', at: Date.now(), by: me.id });
+		addCard(ws.doc, { id: 'cardfort', quadrant: 'F', text: 'Equip molt implicat', authorId: me.id, createdAt: Date.now() });
+		const objective = addObjective(ws.doc, { title: 'Captar vint sòcies noves', category: 'captacio' }, me.id);
+		addAction(ws.doc, { title: 'Paradeta a la fira de cooperatives', ownerId: me.id, objectiveId: objective }, me.id, { members: [me.id] });
+		addHypothesis(ws.doc, { statement: 'Creiem que les famílies joves volen un grup de consum a prop', type: 'desirability' }, me.id);
+		const committed = async () => ((await api.get(`/api/v1/engagements/${E}/history/workspace/open?ref=live`)).json.sections as { name: string }[]).map((x) => x.name);
+		await poll(committed).toEqual(expect.arrayContaining(['runs', 'dafoCards', 'plan:actions', 'plan:hypotheses']));
+		await poll(async () => ((await api.get(`/api/v1/engagements/${E}/history/facilitation/open?ref=live`)).json.sections as { name: string }[]).map((x) => x.name)).toContain('control');
+		const named = (await api.post(`/api/v1/engagements/${E}/history/workspace/versions`, { label: 'Tauler i pla' })).json as { id: string };
+		// Later changes are not in the version.
+		addCard(ws.doc, { id: 'cardlater', quadrant: 'D', text: 'Targeta posterior', authorId: me.id, createdAt: Date.now() });
+		await poll(async () => (await api.get(`/api/v1/engagements/${E}/history/workspace/compare?from=${named.id}&to=live`)).json.sections.length).toBe(1);
+		ws.destroy();
+		fac.destroy();
+
+		// Joan (a member, on a phone) opens it: the default view is the first one with something to show.
+		const url = `${workspaceUrl}/historial/versio?doc=workspace&ref=${named.id}`;
+		await joan.goto(url);
+		const banner = joan.getByTestId('version-banner');
+		await poll(() => banner.innerText()).toMatch(/Versió «Tauler i pla» del .* només lectura/);
+		const view = joan.getByTestId('version-view');
+		await poll(() => view.getAttribute('data-view')).toBe('diagnosis');
+		await poll(() => view.innerText()).toContain('T0');
+		await poll(() => view.locator('.sync').getAttribute('data-phase')).toBe('saved');
+		expect(await view.locator('.sync').innerText()).toContain('Versió desada · només lectura');
+		expect((await shoot(joan, 'history-05-version-diagnosis')).horizontalOverflow).toBe(0);
+
+		await joan.getByRole('navigation', { name: "Vistes d'aquesta versió" }).getByRole('link', { name: 'DAFO' }).click();
+		await poll(() => view.getAttribute('data-view')).toBe('dafo');
+		const card = view.locator('[data-testid=dafo-card]');
+		await poll(() => card.count()).toBe(1);
+		expect(await view.locator('textarea:not([readonly]), input:not([readonly]):not([type=hidden]), [contenteditable=true]').count()).toBe(0);
+		expect(await view.locator('[data-testid^=new-card-], [data-testid^=new-cluster-], [data-testid=card-handle]').count()).toBe(0);
+		// The live board's own card: its text in a read-only field, as observers see it.
+		expect(await card.locator('textarea').inputValue()).toBe('Equip molt implicat');
+		expect(await card.locator('textarea').getAttribute('readonly')).not.toBeNull();
+		expect((await shoot(joan, 'history-06-version-dafo')).horizontalOverflow).toBe(0);
+
+		await joan.goto(`${url}&view=plan`);
+		await poll(() => view.locator('[data-testid=action-row]').count()).toBeGreaterThan(0);
+		expect(await view.innerText()).toContain('Paradeta a la fira de cooperatives');
+		expect(await view.locator('[data-testid=new-action], [data-testid=new-objective]').count()).toBe(0);
+		expect((await shoot(joan, 'history-07-version-plan')).horizontalOverflow).toBe(0);
+
+		await joan.goto(`${url}&view=hypotheses`);
+		await poll(() => view.locator('[data-testid=hypothesis]').count()).toBe(1);
+		const statement = view.locator('[data-testid=hypothesis] textarea').first();
+		expect(await statement.inputValue()).toBe('Creiem que les famílies joves volen un grup de consum a prop');
+		expect(await statement.getAttribute('readonly')).not.toBeNull();
+		expect((await shoot(joan, 'history-11-version-hypotheses')).horizontalOverflow).toBe(0);
+		expect(await view.locator('[data-testid=new-hypothesis], [data-testid=review-start], [data-testid=review-form]').count()).toBe(0);
+
+		// Anything else lives on the sections view, with a way back to the view that shows it.
+		await joan.goto(`${url}&view=sections`);
+		await poll(() => joan.locator('[data-testid=version-section][data-section=dafoCards]').innerText()).toContain('Es mostra a la vista «DAFO»');
+		expect(pageErrors).toEqual([]);
+	});
+
+	it('a second person\'s timeline updates live when the first names a version', async () => {
+		await joan.goto(`${workspaceUrl}/historial`);
+		await poll(() => joan.getByTestId('hist-live').getAttribute('data-live')).toBe('true');
+		expect(await joan.getByTestId('audit-link').count()).toBe(0); // the audit is for facilitators
+		const namedCount = () => joan.locator('[data-testid=version][data-kind=named]').count();
+		await poll(namedCount).toBeGreaterThan(0); // the timeline has loaded
+		const before = await namedCount();
+		await martaHistory.goto(`${workspaceUrl}/historial`);
+		await martaHistory.getByLabel('Nom de la versió').fill('Revisió en directe');
+		await martaHistory.getByRole('button', { name: 'Desa la versió' }).click();
+		// Joan presses nothing: the server's event refreshes his timeline.
+		await poll(namedCount).toBe(before + 1);
+		expect(await joan.getByTestId('timeline').innerText()).toContain('Revisió en directe');
+		expect((await shoot(joan, 'history-08-timeline-live')).horizontalOverflow).toBe(0);
+	});
+
+	it('the facilitator\'s audit page lists the restore, filters by person and kind; a member is refused', async () => {
+		await martaHistory.goto(`${workspaceUrl}/historial`);
+		await martaHistory.getByTestId('audit-link').click();
+		await martaHistory.waitForURL(`${workspaceUrl}/historial/auditoria`);
+		const restore = martaHistory.locator('[data-testid=audit-entry][data-action="history.restore"]');
+		await poll(() => restore.count()).toBeGreaterThan(0);
+		expect(await restore.first().innerText()).toMatch(/Marta Puig[\s\S]*Ha restaurat una versió[\s\S]*«Autodiagnosi T0 tancada»/);
+		await martaHistory.getByTestId('audit-kind').selectOption({ label: 'Historial' });
+		await poll(async () => (await martaHistory.locator('[data-testid=audit-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).every((a) => a!.startsWith('history.'))).toBe(true);
+		await martaHistory.getByTestId('audit-person').selectOption({ label: 'Joan Serra' });
+		await poll(() => restore.count()).toBe(0);
+		expect((await shoot(martaHistory, 'history-09-audit')).horizontalOverflow).toBe(0);
+		await martaHistory.getByRole('button', { name: 'Treu els filtres' }).click();
+		await poll(() => restore.count()).toBeGreaterThan(0);
+		expect((await shoot(martaHistory, 'history-10-audit-all')).horizontalOverflow).toBe(0);
+
+		const res = await joan.goto(`${workspaceUrl}/historial/auditoria`);
+		expect(res?.status()).toBe(403);
+		expect(await joan.locator('[data-testid=audit-entry]').count()).toBe(0);
 		expect(pageErrors).toEqual([]);
 	});
 });

@@ -29,6 +29,39 @@ function para(doc: Y.Doc, text: string) {
 	f.insert(f.length, [p]);
 }
 const notesText = (doc: Y.Doc) => doc.getXmlFragment('notes').toArray().map((p) => ((p as Y.XmlElement).get(0) as Y.XmlText).toString());
+/** A history event stream opened with `client`'s cookie; `events` fills as they arrive. */
+async function listen(client: Cast['member']) {
+	const ctl = new AbortController();
+	const res = await fetch(`${t.url}/api/v1/engagements/${E}/history/events`, { headers: { cookie: client.cookie ?? '', accept: 'text/event-stream' }, signal: ctl.signal });
+	const events: { doc: string; change: string; kind: string | null }[] = [];
+	const state = { ended: false };
+	if (res.ok && res.body) {
+		const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+		void (async () => {
+			let buf = '';
+			try {
+				for (;;) {
+					const { value, done } = await reader.read();
+					if (done) {
+						state.ended = true;
+						return;
+					}
+					buf += value;
+					let i: number;
+					while ((i = buf.indexOf('\n\n')) >= 0) {
+						const block = buf.slice(0, i);
+						buf = buf.slice(i + 2);
+						const data = /^data: (.*)$/m.exec(block)?.[1];
+						if (/^event: history$/m.test(block) && data) events.push(JSON.parse(data));
+					}
+				}
+			} catch {
+				/* aborted */
+			}
+		})();
+	}
+	return { status: res.status, type: res.headers.get('content-type'), events, state, close: () => ctl.abort() };
+}
 const acked = (_c: Client) => eventually(async () => {
 	await t.app.sync.flush(cast.docName);
 	return true;
@@ -147,5 +180,91 @@ describe('history API', () => {
 		expect(people.every((p: { userId: string | null }) => p.userId === null)).toBe(true);
 		member.destroy();
 		observer.destroy();
+	});
+});
+
+describe('history pages: live events, versions in their own views, restore records', () => {
+	it('[H12] a version comes with the other shared document at that moment and the results; private documents never', async () => {
+		const ws = connect(t.wsUrl, cast.docName, { cookie: cast.member.cookie });
+		await synced(ws);
+		para(ws.doc, 'Abans de la versió');
+		await acked(ws);
+		const v = (await cast.member.post(H + '/workspace/versions', { label: 'Per obrir' })).json;
+		para(ws.doc, 'Després de la versió');
+		await acked(ws);
+		const r = await cast.observer.get(`${H}/workspace/snapshot?ref=${v.id}`);
+		expect(r.status).toBe(200);
+		expect(Object.keys(r.json.states).sort()).toEqual(['facilitation', 'results', 'workspace']);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, Buffer.from(r.json.states.workspace, 'base64'));
+		expect(notesText(doc)).toContain('Abans de la versió');
+		expect(notesText(doc)).not.toContain('Després de la versió');
+		expect(r.json).toMatchObject({ seq: v.seq, at: v.createdAt });
+		expect((await cast.outsider.get(`${H}/workspace/snapshot?ref=${v.id}`)).status).toBe(404);
+		expect((await cast.member.get(`${H}/private/snapshot?ref=live`)).status).toBe(404);
+		expect((await cast.member.get(`${H}/private.${cast.ids.member}/snapshot?ref=live`)).status).toBe(404);
+		ws.destroy();
+	});
+
+	it('[H13] the history pages hear at once when a version is named or restored; outsiders and private documents hear nothing', async () => {
+		expect((await listen(cast.outsider)).status).toBe(404);
+		expect((await listen(cast.anonymous)).status).toBe(401);
+		const obs = await listen(cast.observer);
+		expect(obs.status).toBe(200);
+		expect(obs.type).toMatch(/^text\/event-stream/);
+		const v = (await cast.member.post(H + '/workspace/versions', { label: 'En directe' })).json;
+		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'written', kind: 'named' }));
+		await cast.facilitator.post(`${H}/workspace/versions/${v.id}/restore`, {});
+		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'written', kind: 'restore' }));
+		await eventually(() => expect(obs.events).toContainEqual({ doc: 'workspace', change: 'audited', kind: 'history.restore' }));
+		// A version of a private document (none are ever taken; forced here) reaches nobody.
+		const n = obs.events.length;
+		await t.app.history.checkpoint({ docName: `${E}.private.${cast.ids.member}`, kind: 'auto', label: null, authorId: null });
+		await cast.member.post(H + '/workspace/versions', { label: 'Marcador' });
+		// Only the marker's own events arrive: the version, then its audit row (the audit page refreshes on it).
+		await eventually(() => expect(obs.events.slice(n)).toEqual([
+			{ doc: 'workspace', change: 'written', kind: 'named' },
+			{ doc: 'workspace', change: 'audited', kind: 'history.name' }
+		]));
+		expect(obs.events.every((e) => e.doc === 'workspace' || e.doc === 'facilitation')).toBe(true);
+		obs.close();
+	});
+
+	it('[H14] a restore record names what it restored even after retention dropped that checkpoint', async () => {
+		const ws = connect(t.wsUrl, cast.docName, { cookie: cast.member.cookie });
+		await synced(ws);
+		para(ws.doc, 'Checkpoint automàtic');
+		await acked(ws);
+		const [auto] = await t.database.db
+			.insert(docVersions)
+			.values({ id: 'autoretention01', docName: cast.docName, seq: (await cast.member.get(H + '/workspace')).json.lastSeq, kind: 'auto', label: null, authorId: null, state: Y.encodeStateAsUpdate(ws.doc) })
+			.returning();
+		const r = await cast.facilitator.post(`${H}/workspace/versions/${auto!.id}/restore`, {});
+		expect(r.status).toBe(200);
+		await t.database.db.delete(docVersions).where(eq(docVersions.id, auto!.id));
+		const tl = await cast.member.get(H + '/workspace');
+		const rec = tl.json.versions.find((v: { id: string }) => v.id === r.json.restore.id);
+		expect(rec.restoredFrom).toEqual({ id: auto!.id, label: null, kind: 'auto', createdAt: auto!.createdAt.toISOString() });
+		const audit = await cast.facilitator.get(`/api/v1/engagements/${E}/audit`);
+		const entry = audit.json.entries.find((e: { action: string; detail: { restoreId?: string } }) => e.action === 'history.restore' && e.detail.restoreId === r.json.restore.id);
+		expect(entry.detail).toMatchObject({ versionId: auto!.id, versionKind: 'auto', versionAt: auto!.createdAt.toISOString() });
+		ws.destroy();
+	});
+
+	it('[H11] only facilitators read the audit: members and observers are refused, outsiders get 404', async () => {
+		expect((await cast.facilitator.get(`/api/v1/engagements/${E}/audit`)).status).toBe(200);
+		expect((await cast.member.get(`/api/v1/engagements/${E}/audit`)).status).toBe(403);
+		expect((await cast.observer.get(`/api/v1/engagements/${E}/audit`)).status).toBe(403);
+		expect((await cast.outsider.get(`/api/v1/engagements/${E}/audit`)).status).toBe(404);
+	});
+
+	it('[H13] someone removed from the engagement hears no more: their stream ends', async () => {
+		const obs = await listen(cast.observer);
+		expect(obs.status).toBe(200);
+		expect((await cast.facilitator.del(`/api/v1/engagements/${E}/members/${cast.ids.observer}`)).status).toBeLessThan(300);
+		await cast.member.post(H + '/workspace/versions', { label: 'Després de la baixa' });
+		await eventually(() => expect(obs.state.ended).toBe(true));
+		expect(obs.events).toEqual([]);
+		expect((await listen(cast.observer)).status).toBe(404);
 	});
 });

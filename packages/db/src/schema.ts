@@ -185,6 +185,13 @@ export const docSnapshots = pgTable(
 );
 
 /** Checkpoints of a document, automatic or named by hand. */
+export interface RestoredFrom {
+	id: string;
+	label: string | null;
+	kind: string;
+	createdAt: string;
+}
+
 export const docVersions = pgTable(
 	'doc_versions',
 	{
@@ -195,6 +202,9 @@ export const docVersions = pgTable(
 		label: text('label'),
 		authorId: text('author_id'),
 		state: bytea('state').notNull(),
+		/** A restore record's own copy of what it restored (id, label, kind, time): retention may later drop
+		 *  that automatic checkpoint, and the timeline must still name it. */
+		restoredFrom: jsonb('restored_from').$type<RestoredFrom>(),
 		createdAt: createdAt()
 	},
 	(t) => [index('doc_versions_doc_idx').on(t.docName, t.seq)]

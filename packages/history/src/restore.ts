@@ -3,7 +3,8 @@
 // log (so history records it and everyone connected receives it), and concurrent edits keep converging
 // because they merge with these operations like with anyone else's.
 import * as Y from 'yjs';
-import { canonical, viewsEqual } from './diff.ts';
+import { viewsEqual } from './diff.ts';
+import { patchType } from './patch.ts';
 import { detectKind, HIDDEN_ROOTS, isEmptyView, typedRoot, viewOf, type SectionKind } from './sections.ts';
 
 export interface RestoreOptions {
@@ -11,10 +12,7 @@ export interface RestoreOptions {
 	sections?: readonly string[];
 }
 
-const copy = (v: unknown): unknown => (v instanceof Y.AbstractType ? v.clone() : v);
-const plain = (v: unknown): unknown => (v instanceof Y.AbstractType ? v.toJSON() : v);
-
-/** Replaces one section of `live` with its content in `version`; returns whether anything changed. */
+/** Makes one section of `live` hold its content in `version`; returns whether anything changed. */
 function restoreSection(live: Y.Doc, version: Y.Doc, name: string): boolean {
 	const vKind = detectKind(version, name);
 	const lKind = detectKind(live, name);
@@ -28,24 +26,8 @@ function restoreSection(live: Y.Doc, version: Y.Doc, name: string): boolean {
 	const liveKind = live.share.get(name) instanceof Y.AbstractType && lKind ? lKind : kind;
 	const target = typedRoot(live, name, liveKind === 'kv' ? 'array' : liveKind);
 	const source = vKind ? typedRoot(version, name, vKind === 'kv' ? 'array' : vKind) : null;
-	if (target instanceof Y.Map) {
-		const src = source instanceof Y.Map ? source : null;
-		for (const key of [...target.keys()]) if (!src?.has(key)) target.delete(key);
-		for (const [key, value] of src?.entries() ?? []) {
-			const cur = target.get(key);
-			const sameShape = cur instanceof Y.AbstractType === value instanceof Y.AbstractType && (!(cur instanceof Y.AbstractType) || cur.constructor === (value as object).constructor);
-			if (!sameShape || canonical(plain(cur)) !== canonical(plain(value))) target.set(key, copy(value));
-		}
-	} else if (target instanceof Y.XmlFragment) {
-		if (target.length > 0) target.delete(0, target.length);
-		if (source instanceof Y.XmlFragment && source.length > 0) target.insert(0, source.toArray().map((n) => n.clone() as Y.XmlElement | Y.XmlText));
-	} else if (target instanceof Y.Text) {
-		if (target.length > 0) target.delete(0, target.length);
-		if (source instanceof Y.Text && source.length > 0) target.applyDelta(source.toDelta());
-	} else if (target instanceof Y.Array) {
-		if (target.length > 0) target.delete(0, target.length);
-		if (source instanceof Y.Array && source.length > 0) target.insert(0, source.toArray().map(copy));
-	}
+	// Only what differs is edited (patch.ts): concurrent typing elsewhere in the section survives.
+	patchType(target, source);
 	return true;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { kvWrite, migrate, MIGRATIONS, type Migration } from '@teixit/model';
+import { kvRead, kvWrite, migrate, MIGRATIONS, type Migration } from '@teixit/model';
 import {
 	attributeRows,
 	BurstTracker,
@@ -83,7 +83,9 @@ describe('history', () => {
 		const changed = restoreInto(live, docFromState(v));
 		expect(changed.sort()).toEqual(['dafo', 'notes']);
 		expect(updates).toHaveLength(1); // one transaction
-		expect(Y.encodeStateVector(live)).not.toEqual(before);
+		// nothing is rewound: every change the doc had is still counted (a restore only adds or deletes)
+		const after = Y.decodeStateVector(Y.encodeStateVector(live));
+		for (const [client, clock] of Y.decodeStateVector(before)) expect(after.get(client)).toBeGreaterThanOrEqual(clock);
 		expect(compareDocs(docFromState(v), live)).toEqual([]);
 		Y.applyUpdate(other, updates[0]!);
 		expect(compareDocs(docFromState(v), other)).toEqual([]);
@@ -101,6 +103,54 @@ describe('history', () => {
 		expect(restoreInto(live, v, { sections: ['dafo'] })).toEqual(['dafo']);
 		const diff = compareDocs(v, live);
 		expect(diff.map((d) => d.name)).toEqual(['notes']);
+	});
+
+	it('[H15] restore edits only what differs: typing at the same moment elsewhere in the section survives', () => {
+		const server = new Y.Doc();
+		para(server, 'primer paràgraf');
+		para(server, 'segon paràgraf');
+		server.getText('minutes').insert(0, 'acta: tot bé');
+		kvWrite(server.getArray('control'), [['step', 1], ['agreed/r1/D1.1', { score: 2 }]], { now: 1 });
+		const card = new Y.Map<unknown>();
+		server.getMap('dafo').set('c1', card);
+		card.set('text', new Y.Text('fort'));
+		card.set('quadrant', 'F');
+		const version = docFromState(Y.encodeStateAsUpdate(server));
+		// Later edits that the restore takes back…
+		((server.getXmlFragment('notes').get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'ESBORRANY ');
+		para(server, 'tercer paràgraf');
+		server.getText('minutes').insert(server.getText('minutes').length, ' (pendent)');
+		kvWrite(server.getArray('control'), [['step', 3]], { now: 2 });
+		card.set('quadrant', 'D');
+		// …while someone, in sync until now, types elsewhere in the same sections at the same moment.
+		const anna = new Y.Doc();
+		sync(server, anna);
+		((anna.getXmlFragment('notes').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Anna: ');
+		anna.getText('minutes').insert(0, '[12/03] ');
+		kvWrite(anna.getArray('control'), [['agreed/r1/D2.1', { score: 5 }]], { now: 3 });
+		((anna.getMap('dafo').get('c1') as Y.Map<unknown>).get('text') as Y.Text).insert(4, ' i unit');
+
+		const updates: Uint8Array[] = [];
+		server.on('update', (u: Uint8Array) => updates.push(u));
+		expect(restoreInto(server, version).sort()).toEqual(['control', 'dafo', 'minutes', 'notes']);
+		// Nothing the version already had was rewritten: the restore is small, not a copy of the sections.
+		expect(updates[0]!.length).toBeLessThan(Y.encodeStateAsUpdate(version).length);
+		sync(server, anna);
+		for (const d of [server, anna]) {
+			const notes = d.getXmlFragment('notes').toArray().map((p) => ((p as Y.XmlElement).get(0) as Y.XmlText).toString());
+			expect(notes).toEqual(['Anna: primer paràgraf', 'segon paràgraf']);
+			expect(d.getText('minutes').toString()).toBe('[12/03] acta: tot bé');
+			const control = kvRead(d.getArray('control'));
+			expect(control.get('agreed/r1/D2.1')).toEqual({ score: 5 });
+			const c1 = d.getMap('dafo').get('c1') as Y.Map<unknown>;
+			expect(c1.get('quadrant')).toBe('F');
+			expect((c1.get('text') as Y.Text).toString()).toBe('fort i unit');
+		}
+		// Without the concurrent typing, the restore leaves exactly the version.
+		const alone = docFromState(Y.encodeStateAsUpdate(version));
+		para(alone, 'més');
+		restoreInto(alone, version);
+		expect(compareDocs(version, alone)).toEqual([]);
 	});
 
 	it('[H6] property: after restore(v), compare(v, live) is empty, over random multi-client edits', () => {

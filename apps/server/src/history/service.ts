@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { desc, eq, inArray } from 'drizzle-orm';
 import { auditLog, users, workshopSessions } from '@teixit/db';
-import { accessFor, DomainError, facilitationDocName, workspaceDocName, type Core, type User } from '@teixit/core';
+import { accessFor, DomainError, facilitationDocName, parseDocName, resultsDocName, workspaceDocName, type Core, type User } from '@teixit/core';
 import {
 	attributeRows,
 	buildTimeline,
@@ -24,7 +24,8 @@ import {
 } from '@teixit/history';
 import type { Locale } from '@teixit/model';
 import type { SyncServer } from '@teixit/sync';
-import type { HistoryStore, VersionRow } from './store.ts';
+import type { HistoryChange } from './events.ts';
+import type { HistoryStore, VersionKind, VersionRow } from './store.ts';
 
 export const HISTORY_DOCS = ['workspace', 'facilitation'] as const;
 export type HistoryDoc = (typeof HISTORY_DOCS)[number];
@@ -50,7 +51,9 @@ export interface VersionOut {
 function versionsOut(rows: VersionRow[]): VersionOut[] {
 	const byId = new Map(rows.map((r) => [r.id, r]));
 	return rows.map((r) => {
-		const src = r.kind === 'restore' && r.label ? byId.get(r.label) : undefined;
+		// A restore record names its source from its own copy; records written before that copy existed
+		// look the source up (it may be gone: retention drops automatic checkpoints).
+		const src = r.kind === 'restore' && r.label && !r.restoredFrom ? byId.get(r.label) : undefined;
 		return {
 			id: r.id,
 			seq: r.seq,
@@ -58,7 +61,10 @@ function versionsOut(rows: VersionRow[]): VersionOut[] {
 			label: r.kind === 'restore' ? null : r.label,
 			authorId: r.authorId,
 			createdAt: r.createdAt.toISOString(),
-			restoredFrom: src ? { id: src.id, label: src.label, kind: src.kind, createdAt: src.createdAt.toISOString() } : r.kind === 'restore' && r.label ? { id: r.label, label: null, kind: 'unknown', createdAt: '' } : null
+			restoredFrom:
+				r.kind !== 'restore'
+					? null
+					: (r.restoredFrom ?? (src ? { id: src.id, label: src.label, kind: src.kind, createdAt: src.createdAt.toISOString() } : r.label ? { id: r.label, label: null, kind: 'unknown', createdAt: '' } : null))
 		};
 	});
 }
@@ -152,9 +158,82 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 		await store.deleteAuto(docName, ids);
 	}
 
+	/** A document's state at a moment (the sibling of an opened version), in the current model. */
+	async function stateAtTime(docName: string, kind: 'workspace' | 'facilitation' | 'results', at: Date | null): Promise<Uint8Array> {
+		await sync.flush(docName);
+		const seq = at ? await store.seqAtTime(docName, at) : await store.lastSeq(docName);
+		const doc = openVersion(await store.stateAt(docName, seq), kind).doc;
+		const state = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		return state;
+	}
+
+	/** Records a history action in the audit, then tells the live pages (the audit page refreshes on it;
+	 *  the version's own "written" event may come before the audit row exists). */
+	async function audited(entry: { actorId: string; engagementId: string; action: string; detail: { docName: string } & Record<string, unknown> }) {
+		await core.audit.record(entry);
+		store.events.emit({ docName: entry.detail.docName, change: 'audited', kind: entry.action, versionIds: [] });
+	}
+
 	return {
 		authorize,
 		prune,
+
+		/** A checkpoint of the committed log now (end of a workshop session, …). */
+		async checkpoint(opts: { docName: string; kind: VersionKind; label: string | null; authorId: string | null }) {
+			await sync.flush(opts.docName);
+			return store.checkpoint(opts);
+		},
+
+		/**
+		 * The states a version page renders with the live pages' own components: the opened version (in the
+		 * current model) and, at the same moment, the engagement's other history document; the results
+		 * document (server-written anonymous figures, readable by every role, without history) as it is now.
+		 * Base64 Yjs updates. Private documents are never part of it.
+		 */
+		async snapshot(user: User, engagementId: string, doc: string, ref: string) {
+			const a = await authorize(user, engagementId, doc, 'read');
+			const r = await resolve(a.docName, ref);
+			const { doc: ydoc } = await openCached(a.docName, a.doc, r);
+			const at = ref === 'live' ? null : r.version ? r.version.createdAt : await store.timeOfSeq(a.docName, r.seq);
+			const other: HistoryDoc = a.doc === 'workspace' ? 'facilitation' : 'workspace';
+			const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+			return {
+				docName: a.docName,
+				ref,
+				seq: r.seq,
+				at: at?.toISOString() ?? null,
+				states: {
+					[a.doc]: b64(Y.encodeStateAsUpdate(ydoc)),
+					[other]: b64(await stateAtTime(docNameOf(engagementId, other), other, at)),
+					results: b64(await stateAtTime(resultsDocName(engagementId), 'results', null))
+				} as Record<HistoryDoc | 'results', string>
+			};
+		},
+
+		/**
+		 * Live changes of the histories `user` may read in one engagement (their timeline and, for
+		 * facilitators, the audit). Refused like the timeline (404 for non-members). Access is checked again
+		 * on every change, so someone removed from the engagement hears nothing more: `onRefused` is called
+		 * and the stream should end. Returns the unsubscribe function.
+		 */
+		async subscribe(user: User, engagementId: string, listener: (change: HistoryChange) => void, onRefused: () => void = () => {}): Promise<() => void> {
+			const readable = async (docName: string) => {
+				const role = await core.engagements.requireRole(user, engagementId);
+				return HISTORY_DOCS.some((d) => docNameOf(engagementId, d) === docName && accessFor(role, user.id, { name: docName, engagementId, kind: d }));
+			};
+			await core.engagements.requireRole(user, engagementId);
+			const mine = new Set(HISTORY_DOCS.map((d) => docNameOf(engagementId, d)));
+			return store.events.subscribe((change) => {
+				// Only this engagement's shared documents; private ones have no history and never show.
+				const ref = parseDocName(change.docName);
+				if (!ref || ref.kind === 'private' || !mine.has(change.docName)) return;
+				readable(change.docName).then(
+					(ok) => ok && listener(change),
+					() => onRefused()
+				);
+			});
+		},
 
 		async timeline(user: User, engagementId: string, doc: string) {
 			const { docName, access } = await authorize(user, engagementId, doc, 'read');
@@ -224,7 +303,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			const a = await authorize(user, engagementId, doc, 'write');
 			await sync.flush(a.docName);
 			const v = await store.checkpoint({ docName: a.docName, kind: 'named', label, authorId: user.id });
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.name', detail: { docName: a.docName, versionId: v.id, label } });
+			await audited({ actorId: user.id, engagementId, action: 'history.name', detail: { docName: a.docName, versionId: v.id, label } });
 			return versionsOut([v])[0]!;
 		},
 
@@ -234,7 +313,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			if (!before) throw new DomainError('not_found', 'Version not found');
 			if (before.kind === 'restore') throw new DomainError('invalid_input', 'A restore record cannot be renamed; name a version instead');
 			const v = (await store.rename(a.docName, versionId, label))!;
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.rename', detail: { docName: a.docName, versionId, from: before.label, to: label } });
+			await audited({ actorId: user.id, engagementId, action: 'history.rename', detail: { docName: a.docName, versionId, from: before.label, to: label } });
 			return versionsOut([v])[0]!;
 		},
 
@@ -255,16 +334,22 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 				},
 				{ userId: user.id }
 			);
-			const record = await store.checkpoint({ docName: a.docName, kind: 'restore', label: source.id, authorId: user.id });
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.restore', detail: { docName: a.docName, versionId: source.id, restoreId: record.id, sections: changed } });
-			return { restore: versionsOut([source, record])[1]!, changedSections: changed };
+			const restoredFrom = { id: source.id, label: source.kind === 'restore' ? null : source.label, kind: source.kind, createdAt: source.createdAt.toISOString() };
+			const record = await store.checkpoint({ docName: a.docName, kind: 'restore', label: source.id, authorId: user.id, restoredFrom });
+			await audited({
+				actorId: user.id,
+				engagementId,
+				action: 'history.restore',
+				detail: { docName: a.docName, versionId: source.id, versionLabel: restoredFrom.label, versionKind: source.kind, versionAt: restoredFrom.createdAt, restoreId: record.id, sections: changed }
+			});
+			return { restore: versionsOut([record])[0]!, changedSections: changed };
 		},
 
 		async exportOne(user: User, engagementId: string, doc: string, versionId: string) {
 			const a = await authorize(user, engagementId, doc, 'read');
 			const v = await store.version(a.docName, versionId);
 			if (!v) throw new DomainError('not_found', 'Version not found');
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.export', detail: { docName: a.docName, versionId } });
+			await audited({ actorId: user.id, engagementId, action: 'history.export', detail: { docName: a.docName, versionId } });
 			return exportVersion(v);
 		},
 
@@ -281,7 +366,7 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 			if (kindOf !== a.doc) throw new DomainError('invalid_input', `This is a backup of a ${kindOf ?? 'unknown'} document, not of the ${a.doc} document`, { reason: 'wrong-document' });
 			// Stored as a version beside the others: nothing live changes until someone restores it.
 			const v = await store.insertVersion({ docName: a.docName, seq: await store.lastSeq(a.docName), kind: 'imported', label: parsed.label, authorId: user.id, state: parsed.state });
-			await core.audit.record({ actorId: user.id, engagementId, action: 'history.import', detail: { docName: a.docName, versionId: v.id, from: parsed.docName, exportedSeq: parsed.seq } });
+			await audited({ actorId: user.id, engagementId, action: 'history.import', detail: { docName: a.docName, versionId: v.id, from: parsed.docName, exportedSeq: parsed.seq } });
 			return versionsOut([v])[0]!;
 		},
 

@@ -2,9 +2,10 @@
 // snapshot (doc_snapshots) and the versions (doc_versions). A version's state is always built from the log
 // (base + rows up to its seq), never from the live doc, so it is exactly "the document at seq N".
 import { and, asc, desc, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
-import { docSnapshots, docUpdates, docVersions, type Db } from '@teixit/db';
+import { docSnapshots, docUpdates, docVersions, type Db, type RestoredFrom } from '@teixit/db';
 import { materializeState, type ActivityBucket, type LogRow } from '@teixit/history';
 import { randomBytes } from 'node:crypto';
+import { HistoryEvents } from './events.ts';
 
 /** Version kinds whose state is the log's state at their seq, so they may serve as a base for replay.
  *  'imported' states come from a file and are not. */
@@ -18,12 +19,15 @@ export interface VersionRow {
 	kind: string;
 	label: string | null;
 	authorId: string | null;
+	/** Restore records: what was restored, copied when the record was written. */
+	restoredFrom: RestoredFrom | null;
 	createdAt: Date;
 }
 
-const versionCols = { id: docVersions.id, docName: docVersions.docName, seq: docVersions.seq, kind: docVersions.kind, label: docVersions.label, authorId: docVersions.authorId, createdAt: docVersions.createdAt };
+const versionCols = { id: docVersions.id, docName: docVersions.docName, seq: docVersions.seq, kind: docVersions.kind, label: docVersions.label, authorId: docVersions.authorId, restoredFrom: docVersions.restoredFrom, createdAt: docVersions.createdAt };
 
-export function createHistoryStore(db: Db) {
+/** `events` hears every committed change to doc_versions (one per server; a throwaway store hears none). */
+export function createHistoryStore(db: Db, events: HistoryEvents = new HistoryEvents()) {
 	async function lastSeq(docName: string): Promise<number> {
 		const [r] = await db.select({ seq: max(docUpdates.seq) }).from(docUpdates).where(eq(docUpdates.docName, docName));
 		return Number(r?.seq ?? 0);
@@ -55,20 +59,23 @@ export function createHistoryStore(db: Db) {
 		return materializeState(base, rows);
 	}
 
-	async function insertVersion(v: { docName: string; seq: number; kind: VersionKind; label: string | null; authorId: string | null; state: Uint8Array }): Promise<VersionRow> {
+	type NewVersion = { docName: string; seq: number; kind: VersionKind; label: string | null; authorId: string | null; state: Uint8Array; restoredFrom?: RestoredFrom | null };
+	async function insertVersion(v: NewVersion): Promise<VersionRow> {
 		const id = randomBytes(10).toString('hex');
 		const [row] = await db.insert(docVersions).values({ id, ...v }).returning(versionCols);
+		events.emit({ docName: v.docName, change: 'written', kind: v.kind, versionIds: [id] });
 		return row!;
 	}
 
 	return {
+		events,
 		lastSeq,
 		partsAt,
 		stateAt,
 		insertVersion,
 
 		/** A checkpoint of the committed log as it is now. */
-		async checkpoint(opts: { docName: string; kind: VersionKind; label: string | null; authorId: string | null }): Promise<VersionRow> {
+		async checkpoint(opts: Omit<NewVersion, 'seq' | 'state'>): Promise<VersionRow> {
 			const seq = await lastSeq(opts.docName);
 			return insertVersion({ ...opts, seq, state: await stateAt(opts.docName, seq) });
 		},
@@ -92,12 +99,26 @@ export function createHistoryStore(db: Db) {
 				.set({ label, kind: sql`case when ${docVersions.kind} = 'auto' then 'named' else ${docVersions.kind} end` })
 				.where(and(eq(docVersions.docName, docName), eq(docVersions.id, id)))
 				.returning(versionCols);
+			if (row) events.emit({ docName, change: 'renamed', kind: row.kind, versionIds: [id] });
 			return row ?? null;
 		},
 
 		async deleteAuto(docName: string, ids: string[]): Promise<void> {
 			if (ids.length === 0) return;
 			await db.delete(docVersions).where(and(eq(docVersions.docName, docName), eq(docVersions.kind, 'auto'), inArray(docVersions.id, ids)));
+			events.emit({ docName, change: 'dropped', kind: 'auto', versionIds: ids });
+		},
+
+		/** The last log sequence committed at or before `at` (0: none yet). */
+		async seqAtTime(docName: string, at: Date): Promise<number> {
+			const [r] = await db.select({ seq: max(docUpdates.seq) }).from(docUpdates).where(and(eq(docUpdates.docName, docName), lte(docUpdates.createdAt, at)));
+			return Number(r?.seq ?? 0);
+		},
+
+		/** When log row `seq` was committed (null: no such row, e.g. seq 0). */
+		async timeOfSeq(docName: string, seq: number): Promise<Date | null> {
+			const [r] = await db.select({ at: docUpdates.createdAt }).from(docUpdates).where(and(eq(docUpdates.docName, docName), eq(docUpdates.seq, seq)));
+			return r?.at ?? null;
 		},
 
 		/** Log rows in (afterSeq, uptoSeq], at most `limit`, for attribution. */

@@ -2,7 +2,9 @@
 // 'workspace' or 'facilitation'; private documents are not addressable.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { parseDocName } from '@teixit/core';
 import type { Locale } from '@teixit/model';
+import type { ServerResponse } from 'node:http';
 import { errors } from './schemas.ts';
 
 const DocParams = Type.Object({ id: Type.String({ maxLength: 64 }), doc: Type.String({ maxLength: 32 }) });
@@ -72,9 +74,67 @@ const Export = Type.Object({
 	sha256: Type.String()
 });
 
+const Snapshot = Type.Object({
+	docName: Type.String(),
+	ref: Type.String(),
+	seq: Type.Integer(),
+	at: Type.Union([Type.String(), Type.Null()], { description: 'when the version was taken (null: live)' }),
+	states: Type.Object({ workspace: Type.String(), facilitation: Type.String(), results: Type.String() }, { description: 'base64 Yjs updates' })
+});
+
+/** Seconds between keep-alive comments on an idle event stream (proxies drop silent connections). */
+const EVENTS_HEARTBEAT_MS = 25_000;
+
 const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 	const h = () => app.history;
 	const base = '/engagements/:id/history/:doc';
+	/** Open event streams, ended when the server closes (an open stream would hold the close). */
+	const streams = new Set<ServerResponse>();
+	app.addHook('preClose', async () => {
+		for (const s of streams) s.end();
+	});
+
+	app.get(
+		'/engagements/:id/history/events',
+		{
+			schema: {
+				tags: ['history'],
+				summary: 'Server-sent events: a version of a document I can read was written, renamed or dropped, or a history action was audited (the history pages refresh on it)',
+				description: 'text/event-stream; each event is `event: history` with data `{ doc, change, kind }`. Same access as the timeline: non-members 404.',
+				params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+				response: errors(401, 404)
+			}
+		},
+		async (request, reply) => {
+			const user = app.requireUser(request);
+			const res = reply.raw;
+			const send = (text: string) => {
+				if (!res.writableEnded) res.write(text);
+			};
+			// Subscribing checks membership first, so a refusal is an ordinary JSON error.
+			const unsubscribe = await h().subscribe(
+				user,
+				request.params.id,
+				(c) => {
+					const doc = parseDocName(c.docName)?.kind;
+					send(`event: history\ndata: ${JSON.stringify({ doc, change: c.change, kind: c.kind })}\n\n`);
+				},
+				// No longer a member: the stream ends (the browser's retry then gets 404).
+				() => res.end()
+			);
+			reply.hijack();
+			res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+			send(': open\n\n');
+			const heartbeat = setInterval(() => send(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
+			streams.add(res);
+			const done = () => {
+				clearInterval(heartbeat);
+				unsubscribe();
+				streams.delete(res);
+			};
+			res.on('close', done);
+		}
+	);
 
 	app.get(base, { schema: { tags: ['history'], summary: 'Timeline: versions and activity grouped by session and person', params: DocParams, response: { 200: Timeline, ...errors(401, 404) } } }, async (request) =>
 		h().timeline(app.requireUser(request), request.params.id, request.params.doc)
@@ -84,6 +144,20 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 		`${base}/open`,
 		{ schema: { tags: ['history'], summary: 'Open a version (or any point of the log) read-only, section by section', params: DocParams, querystring: Type.Object({ ref: Ref, locale: LocaleQ }), response: { 200: Opened, ...errors(400, 401, 404) } } },
 		async (request) => h().open(app.requireUser(request), request.params.id, request.params.doc, request.query.ref, (request.query.locale ?? 'ca') as Locale)
+	);
+
+	app.get(
+		`${base}/snapshot`,
+		{
+			schema: {
+				tags: ['history'],
+				summary: "A version's state, with the other shared documents at that moment, for the read-only views",
+				params: DocParams,
+				querystring: Type.Object({ ref: Ref }),
+				response: { 200: Snapshot, ...errors(400, 401, 404) }
+			}
+		},
+		async (request) => h().snapshot(app.requireUser(request), request.params.id, request.params.doc, request.query.ref)
 	);
 
 	app.get(

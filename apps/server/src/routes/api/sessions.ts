@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { EndSessionInput, StartSessionInput, facilitationDocName, workspaceDocName } from '@teixit/core';
-import { checkpoint } from '../../workshop/checkpoints.ts';
 import { IdParam, errors } from './schemas.ts';
 
 const Session = Type.Object({
@@ -59,7 +58,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 			const running = await app.core.sessions.current(id);
 			const since = running ? Date.parse(running.startedAt) : Date.now();
 			const session = await app.core.sessions.end(user, id, sessionId, request.body ?? {}, app.presence.attendees(id, since));
-			for (const docName of [workspaceDocName(id), facilitationDocName(id)]) await checkpoint(app.sync, app.core.db, { docName, kind: 'session', label: `session:${session.id}`, authorId: user.id });
+			for (const docName of [workspaceDocName(id), facilitationDocName(id)]) await app.history.checkpoint({ docName, kind: 'session', label: `session:${session.id}`, authorId: user.id });
 			return session;
 		}
 	);

@@ -72,7 +72,7 @@ import {
 	type RevealDone
 } from '@teixit/model';
 import type * as Y from 'yjs';
-import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
+import { WorkspaceSession, type VersionStates } from '$lib/state/workspace-session.svelte';
 import { CombinedSyncStatus } from '$lib/diagnosis/combined-status.svelte';
 import { ServerClock } from '$lib/diagnosis/server-clock.svelte';
 import type { TimerHost } from '$lib/facilitation/timer-host';
@@ -85,6 +85,8 @@ export interface DafoSessionOptions {
 	role: Role;
 	canWriteWorkspace: boolean;
 	canWriteFacilitation: boolean;
+	/** A stored version instead of the live documents: read-only, nothing connects, no private document. */
+	frozen?: VersionStates | null;
 	memberIds: string[];
 }
 
@@ -124,12 +126,12 @@ export class DafoSession implements TimerHost {
 		this.me = opts.me;
 		this.role = opts.role;
 		this.memberIds = opts.memberIds;
-		this.canEdit = opts.role !== 'observer' && opts.canWriteWorkspace;
-		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation;
-		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace });
-		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation });
-		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true });
-		this.mine = opts.role !== 'observer' && opts.docs.private ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
+		this.canEdit = opts.role !== 'observer' && opts.canWriteWorkspace && !opts.frozen;
+		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation && !opts.frozen;
+		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace, frozen: opts.frozen?.workspace });
+		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation, frozen: opts.frozen?.facilitation });
+		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true, frozen: opts.frozen?.results });
+		this.mine = opts.role !== 'observer' && opts.docs.private && !opts.frozen ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
 		// Presence lives in the workspace document; the others carry no awareness state at all.
 		this.facilitation.awareness.setLocalState(null);
 		this.resultsDoc.awareness.setLocalState(null);

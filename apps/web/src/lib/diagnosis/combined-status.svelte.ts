@@ -2,7 +2,7 @@
 // saved; otherwise the most serious state of any of them.
 import type { SyncPhase, SyncStatus, StopReason } from '$lib/sync/sync-status.svelte';
 
-export type StatusLike = Pick<SyncStatus, 'phase' | 'unsaved' | 'stopped'>;
+export type StatusLike = Pick<SyncStatus, 'phase' | 'unsaved' | 'stopped'> & { readonly frozen?: boolean };
 
 const SEVERITY: Record<SyncPhase, number> = { stopped: 4, offline: 3, connecting: 2, saving: 1, saved: 0 };
 
@@ -17,6 +17,11 @@ export class CombinedSyncStatus implements StatusLike {
 		let worst: SyncPhase = 'saved';
 		for (const p of this.#parts) if (SEVERITY[p.phase] > SEVERITY[worst]) worst = p.phase;
 		return worst;
+	}
+
+	/** Every document is a stored version opened read-only (history). */
+	get frozen(): boolean {
+		return this.#parts.every((p) => p.frozen === true);
 	}
 
 	get unsaved(): number {

@@ -49,7 +49,7 @@ import {
 	type Step
 } from '@teixit/model';
 import type * as Y from 'yjs';
-import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
+import { WorkspaceSession, type VersionStates } from '$lib/state/workspace-session.svelte';
 import { CombinedSyncStatus } from './combined-status.svelte';
 import { runResults, type RunResults } from './results';
 import { ServerClock } from './server-clock.svelte';
@@ -64,6 +64,8 @@ export interface DiagnosisSessionOptions {
 	/** Write access per document, as the server granted it. */
 	canWriteWorkspace: boolean;
 	canWriteFacilitation: boolean;
+	/** A stored version instead of the live documents: read-only, nothing connects, no private document. */
+	frozen?: VersionStates | null;
 }
 
 /** A random id that fits the model's ID_PATTERN (no crypto.randomUUID: it needs a secure context). */
@@ -103,11 +105,11 @@ export class DiagnosisSession implements TimerHost {
 	constructor(opts: DiagnosisSessionOptions) {
 		this.me = opts.me;
 		this.role = opts.role;
-		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation;
-		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace });
-		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation });
-		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true });
-		this.mine = opts.role === 'member' && opts.docs.private ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
+		this.canFacilitate = opts.role === 'facilitator' && opts.canWriteFacilitation && !opts.frozen;
+		this.workspace = new WorkspaceSession({ docName: opts.docs.workspace, user: opts.me, readOnly: !opts.canWriteWorkspace, frozen: opts.frozen?.workspace });
+		this.facilitation = new WorkspaceSession({ docName: opts.docs.facilitation, user: opts.me, readOnly: !opts.canWriteFacilitation, frozen: opts.frozen?.facilitation });
+		this.resultsDoc = new WorkspaceSession({ docName: opts.docs.results, user: opts.me, readOnly: true, frozen: opts.frozen?.results });
+		this.mine = opts.role === 'member' && opts.docs.private && !opts.frozen ? new WorkspaceSession({ docName: opts.docs.private, user: opts.me, readOnly: false }) : null;
 		// Presence lives in the workspace document; the others carry no awareness state at all.
 		this.facilitation.awareness.setLocalState(null);
 		this.resultsDoc.awareness.setLocalState(null);

@@ -42,6 +42,26 @@ export interface OpenedVersion {
 	migratedFrom: number | null;
 	sections: { name: string; label: string; kind: string; view: SectionView }[];
 }
+export interface Snapshot {
+	docName: string;
+	ref: string;
+	seq: number;
+	/** When the version was taken (null: live). */
+	at: string | null;
+	/** base64 Yjs updates: the version, the other shared document at that moment, the results now. */
+	states: { workspace: string; facilitation: string; results: string };
+}
+export interface AuditEntry {
+	at: string;
+	actorId: string | null;
+	action: string;
+	detail: Record<string, unknown>;
+}
+export interface Audit {
+	people: Record<string, string>;
+	entries: AuditEntry[];
+	activity: { userId: string | null; docName: string; updates: number; first: string; last: string }[];
+}
 export interface Comparison {
 	from: { ref: string; seq: number };
 	to: { ref: string; seq: number };
@@ -86,6 +106,7 @@ export function historyApi(engagementId: string, doc: HistoryDoc) {
 	const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
 	return {
 		timeline: () => call<Timeline>('GET', base),
+		snapshot: (ref: string) => call<Snapshot>('GET', `${base}/snapshot?${q({ ref })}`),
 		open: (ref: string, locale: string) => call<OpenedVersion>('GET', `${base}/open?${q({ ref, locale })}`),
 		compare: (from: string, to: string, locale: string) => call<Comparison>('GET', `${base}/compare?${q({ from, to, locale })}`),
 		name: (label: string) => call<Version>('POST', `${base}/versions`, { label }),
@@ -95,3 +116,6 @@ export function historyApi(engagementId: string, doc: HistoryDoc) {
 		importFile: (file: unknown) => call<Version>('POST', `${base}/import`, file)
 	};
 }
+
+/** The engagement's audit (facilitators; the API refuses anyone else). */
+export const auditApi = (engagementId: string, limit = 1000) => call<Audit>('GET', `/engagements/${encodeURIComponent(engagementId)}/audit?limit=${limit}`);

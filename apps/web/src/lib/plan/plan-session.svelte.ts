@@ -55,8 +55,9 @@ export class PlanSession {
 	#subscribeAwareness: () => void;
 	#off: (() => void)[] = [];
 
-	constructor(opts: { docName: string; me: { id: string; name: string }; canWrite: boolean; members: PlanMember[] }) {
-		this.ws = new WorkspaceSession({ docName: opts.docName, user: opts.me, readOnly: !opts.canWrite });
+	/** `frozen`: a stored version's state (history), shown read-only without connecting. */
+	constructor(opts: { docName: string; me: { id: string; name: string }; canWrite: boolean; members: PlanMember[]; frozen?: Uint8Array | null }) {
+		this.ws = new WorkspaceSession({ docName: opts.docName, user: opts.me, readOnly: !opts.canWrite, frozen: opts.frozen });
 		this.me = opts.me;
 		this.members = opts.members;
 		const bump = () => this.#version++;

@@ -24,4 +24,6 @@ export interface PlanPageData {
 	/** For the facilitators' session panel (start/end a workshop session from the plan). */
 	currentSession: WorkshopSessionInfo | null;
 	budget: BudgetInfo | null;
+	/** A stored version's workspace state (history): the room shows it read-only and never connects. */
+	frozen?: Uint8Array | null;
 }

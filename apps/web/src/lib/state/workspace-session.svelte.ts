@@ -14,11 +14,23 @@ export interface WorkspaceSessionOptions {
 	docName: string;
 	user: { id: string; name: string };
 	readOnly: boolean;
+	/** A stored version's state (history): the session shows it read-only and never connects. */
+	frozen?: Uint8Array | null;
+}
+
+/** The states of an engagement's shared documents at one moment, for a stored version opened read-only
+ *  with the live pages' own components (history): each session is built over them instead of a provider. */
+export interface VersionStates {
+	workspace: Uint8Array;
+	facilitation: Uint8Array;
+	results: Uint8Array;
 }
 
 export class WorkspaceSession {
 	readonly docName: string;
 	readonly readOnly: boolean;
+	/** A stored version, not the live document (see WorkspaceSessionOptions.frozen). */
+	readonly frozen: boolean;
 	readonly user: AwarenessUser;
 	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
@@ -31,12 +43,18 @@ export class WorkspaceSession {
 
 	constructor(opts: WorkspaceSessionOptions) {
 		this.docName = opts.docName;
-		this.readOnly = opts.readOnly;
+		this.frozen = !!opts.frozen;
+		this.readOnly = opts.readOnly || this.frozen;
 		this.user = { id: opts.user.id, name: opts.user.name, color: colorFor(opts.user.id) };
 		this.doc = new Y.Doc();
+		// Filled before anything observes it: the pages read a version like a document that has synced.
+		if (opts.frozen) Y.applyUpdate(this.doc, opts.frozen, 'version');
 		this.awareness = new Awareness(this.doc);
-		this.awareness.setLocalStateField('user', this.user);
+		// Nobody is "here" in a version: no presence of my own either.
+		if (this.frozen) this.awareness.setLocalState(null);
+		else this.awareness.setLocalStateField('user', this.user);
 		this.status = new SyncStatus(this.doc);
+		if (this.frozen) this.status.freeze();
 		this.presence = new Presence(this.awareness);
 	}
 
@@ -47,7 +65,7 @@ export class WorkspaceSession {
 
 	/** Connect (browser only; call from onMount). */
 	start(serverUrl = syncServerUrl(location)) {
-		if (this.#provider || this.#destroyed) return;
+		if (this.#provider || this.#destroyed || this.frozen) return;
 		this.#provider = connectProvider({ serverUrl, docName: this.docName, doc: this.doc, awareness: this.awareness, status: this.status });
 
 		if (typeof window !== 'undefined') {

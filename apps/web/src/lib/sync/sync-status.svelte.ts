@@ -37,6 +37,7 @@ export class SyncStatus {
 	#everSynced = $state(false);
 	#online = $state(true);
 	#stopped = $state<StopReason | null>(null);
+	#frozen = $state(false);
 	#pending = $state.raw<PendingChange[]>([]);
 
 	// Not reactive on purpose: the UI reads `#pending`, which every acknowledgement re-settles.
@@ -65,6 +66,19 @@ export class SyncStatus {
 		if (this.#connection !== 'connected' || !this.#online) return this.#everSynced ? 'offline' : 'connecting';
 		if (!this.#synced) return 'connecting';
 		return this.#pending.length > 0 ? 'saving' : 'saved';
+	}
+
+	/** A stored version opened read-only (history): saved on the server, never connected, never changing. */
+	get frozen(): boolean {
+		return this.#frozen;
+	}
+
+	/** Mark this document as a stored version: its phase is "saved" for good (see `frozen`). */
+	freeze() {
+		this.#frozen = true;
+		this.#connection = 'connected';
+		this.#synced = true;
+		this.#everSynced = true;
 	}
 
 	/** Local changes not yet durably committed on the server. */
