@@ -27,9 +27,11 @@ const rowsOf = (a: PendingAppend) =>
 export interface DrizzleStorageOptions {
 	/**
 	 * Shortest time from the start of one coalesced append transaction to the start of the next
-	 * (default 10 ms). An idle server commits at once; a busy one makes at most ~100 transactions a
+	 * (default 25 ms). An idle server commits at once; a busy one makes at most 40 transactions a
 	 * second with bigger batches instead of keeping the database busy back to back, which on a
-	 * small machine took CPU from broadcasting. Acks wait at most this much longer.
+	 * small machine took CPU from broadcasting. Acks wait at most this much longer. Each embedded
+	 * PGlite statement has a fixed cost of a few ms of CPU: at 1000 updates/s over 20 documents, 25 ms
+	 * instead of 10 ms took 15-30 % less CPU (server + database, measured in-process).
 	 */
 	minFlushIntervalMs?: number;
 }
@@ -41,7 +43,7 @@ export class DrizzleStorage implements DocStorage {
 		private readonly db: Db,
 		opts: DrizzleStorageOptions = {}
 	) {
-		this.#minFlushIntervalMs = opts.minFlushIntervalMs ?? 10;
+		this.#minFlushIntervalMs = opts.minFlushIntervalMs ?? 25;
 	}
 
 	async load(docName: string): Promise<LoadedDoc> {
