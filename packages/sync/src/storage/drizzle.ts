@@ -1,5 +1,5 @@
 // DocStorage on the Drizzle schema of @teixit/db (PGlite or PostgreSQL): doc_updates + doc_snapshots.
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { docSnapshots, docUpdates, type Db } from '@teixit/db';
 import { loadedFromParts } from './merge.ts';
 import { SeqConflictError, type DocStorage, type LoadedDoc, type StorageEntry } from './types.ts';
