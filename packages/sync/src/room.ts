@@ -66,6 +66,8 @@ export class Room {
 	#step2 = new Map<string, Uint8Array>();
 	#sinceCompact = { count: 0, bytes: 0 };
 	#compacting: Promise<void> | null = null;
+	/** The doc encoded when the batch now in flight was cut (a compaction is due): see #cut. */
+	#cutSnapshot: { state: Uint8Array; counted: { count: number; bytes: number } } | null = null;
 
 	constructor(
 		readonly docName: string,
@@ -263,9 +265,10 @@ export class Room {
 				storage,
 				loaded.lastSeq,
 				{
-					cut: () => Y.encodeStateVector(doc),
+					cut: () => this.#cut(doc),
 					committed: (info) => this.#committed(info),
 					failed: (err, attempt) => {
+						this.#dropCutSnapshot();
 						counters.errorsTotal++;
 						counters.persistErrorsTotal++;
 						logger.error(
@@ -326,6 +329,39 @@ export class Room {
 		}
 	};
 
+	/**
+	 * A batch is cut: every earlier batch is committed (one append in flight at a time, a failed one goes
+	 * back in front), so the doc now holds exactly what will be committed once this batch is. When a
+	 * compaction is due, encode the doc here, synchronously: the snapshot is then the committed state as
+	 * of this batch's last row, with no rebuild from storage (SPEC [C2]). Rebuilding 20 hot rooms at once
+	 * (load, Y.mergeUpdates, re-encode) stalled the event loop for ~0.5 s in the fan-out bench.
+	 */
+	#cut(doc: Y.Doc): Uint8Array {
+		const { options } = this.ctx;
+		const due = this.#sinceCompact.count >= options.compactEvery || this.#sinceCompact.bytes >= options.compactBytes;
+		// Pending structs/deletes (updates waiting for a missing dependency) were never emitted, so never
+		// logged, but encodeStateAsUpdate would include them: such a doc is compacted from storage instead.
+		const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
+		if (due && clean && !this.#compacting && !this.#cutSnapshot) {
+			try {
+				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: this.#sinceCompact };
+				this.#sinceCompact = { count: 0, bytes: 0 };
+			} catch {
+				this.#cutSnapshot = null; // compacted from storage after the commit instead
+			}
+		}
+		return Y.encodeStateVector(doc);
+	}
+
+	/** The batch failed: its snapshot would claim rows that are not committed. Count them again. */
+	#dropCutSnapshot(): void {
+		const cut = this.#cutSnapshot;
+		if (!cut) return;
+		this.#cutSnapshot = null;
+		this.#sinceCompact.count += cut.counted.count;
+		this.#sinceCompact.bytes += cut.counted.bytes;
+	}
+
 	#committed(info: CommitInfo): void {
 		const { counters, events, now } = this.ctx;
 		counters.commitsTotal++;
@@ -357,24 +393,35 @@ export class Room {
 
 	/**
 	 * Snapshot every `compactEvery` updates or `compactBytes` bytes (SPEC [C1]-[C3]). Runs right after a
-	 * commit: when nothing is pending, the live doc equals the committed log and is encoded directly;
-	 * otherwise the committed state is rebuilt from storage. Either way the snapshot holds only
-	 * committed updates, labelled with the seq it covers.
+	 * commit. Normally the doc was encoded when this batch was cut (#cut) and is exactly the committed
+	 * log up to the batch's last row; only when that was not possible (pending structs) is the committed
+	 * state rebuilt from storage. Either way the snapshot holds only committed updates, labelled with
+	 * the seq it covers.
 	 */
 	#maybeCompact(): void {
 		const { options, storage, counters, events, logger, now } = this.ctx;
 		const doc = this.#doc;
 		const committer = this.#committer;
+		const cut = this.#cutSnapshot;
+		this.#cutSnapshot = null;
 		if (!doc || !committer || this.#compacting) return;
-		if (this.#sinceCompact.count < options.compactEvery && this.#sinceCompact.bytes < options.compactBytes) return;
-		const saved = this.#sinceCompact;
-		this.#sinceCompact = { count: 0, bytes: 0 };
-		const clean = this.state === 'ready' && committer.pendingCount === 0 && !doc.store.pendingStructs && !doc.store.pendingDs;
+		let saved: { count: number; bytes: number };
 		let fast: { uptoSeq: number; state: Uint8Array } | null = null;
-		try {
-			if (clean) fast = { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) };
-		} catch {
-			fast = null; // fall back to rebuilding from storage
+		if (cut) {
+			saved = cut.counted;
+			fast = { uptoSeq: committer.lastSeq, state: cut.state };
+		} else {
+			if (this.#sinceCompact.count < options.compactEvery && this.#sinceCompact.bytes < options.compactBytes) return;
+			const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
+			// More is pending: the cut of its batch encodes the doc, no need to rebuild from storage.
+			if (clean && committer.pendingCount > 0) return;
+			saved = this.#sinceCompact;
+			this.#sinceCompact = { count: 0, bytes: 0 };
+			try {
+				if (clean) fast = { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) };
+			} catch {
+				fast = null; // rebuild from storage
+			}
 		}
 		const started = now();
 		this.#compacting = (async () => {

@@ -53,4 +53,43 @@ describe('compaction', () => {
 		expect(textOf((await memory.load(name)).state)).toBe('pending committed');
 		await server.shutdown();
 	});
+
+	it('[C2] a room that never goes idle is compacted from the doc encoded at the cut, without reloading from storage', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 2 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		const loadsBefore = storage.loads;
+		storage.holdAppends();
+		c.doc.getText('t').insert(0, 'a');
+		await until(() => storage.appendsWaiting === 1, 'first append in flight');
+		c.doc.getText('t').insert(1, 'b'); // pending while the first batch commits: the room is never idle
+		c.doc.getText('t').insert(2, 'c');
+		storage.releaseAppends();
+		await server.flush(name);
+		expect(storage.loads).toBe(loadsBefore); // no rebuild from storage
+		expect(storage.compactions).toHaveLength(1);
+		expect(storage.compactions[0]).toMatchObject({ docName: name, uptoSeq: 2 });
+		expect(textOf(storage.compactions[0]!.state)).toBe('abc');
+		expect(storage.compactViolations).toEqual([]);
+		await server.shutdown();
+	});
+
+	it('[C2] a batch that fails to commit writes no snapshot; the retried batch does', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 1, retryBaseMs: 1, retryMaxMs: 5 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		storage.failAppends = 1;
+		c.doc.getText('t').insert(0, 'x');
+		await server.flush(name);
+		expect(storage.compactions.map((x) => x.uptoSeq)).toEqual([1]);
+		expect(textOf(storage.compactions[0]!.state)).toBe('x');
+		expect(storage.compactViolations).toEqual([]);
+		await server.shutdown();
+	});
 });
