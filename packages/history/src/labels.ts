@@ -14,11 +14,16 @@ export const SECTION_LABELS: Record<string, Record<Locale, string>> = {
 	published: L('Resultats publicats (anònims)', 'Resultados publicados (anónimos)', 'Published results (anonymous)'),
 	dafoCards: L('Tauler DAFO: targetes', 'Tablero DAFO: tarjetas', 'SWOT board: cards'),
 	dafoClusters: L('Tauler DAFO: grups', 'Tablero DAFO: grupos', 'SWOT board: clusters'),
+	dafoStrategies: L('Tauler DAFO: estratègies creuades', 'Tablero DAFO: estrategias cruzadas', 'SWOT board: cross strategies'),
 	'plan:objectives': L('Objectius comercials', 'Objetivos comerciales', 'Commercial objectives'),
 	'plan:actions': L("Pla d'acció: accions", 'Plan de acción: acciones', 'Action plan: actions'),
 	'plan:followups': L('Seguiment de les accions', 'Seguimiento de las acciones', 'Action follow-ups'),
 	'plan:comments': L("Comentaris del pla", 'Comentarios del plan', 'Plan comments'),
-	'plan:hypotheses': L('Hipòtesis de partida', 'Hipótesis de partida', 'Starting hypotheses')
+	'plan:hypotheses': L('Hipòtesis de partida', 'Hipótesis de partida', 'Starting hypotheses'),
+	// The co-written texts of those records (workspace/004): a section of their own in the document.
+	'plan:objectives:text': L('Objectius comercials: textos', 'Objetivos comerciales: textos', 'Commercial objectives: texts'),
+	'plan:actions:text': L("Pla d'acció: textos de les accions", 'Plan de acción: textos de las acciones', 'Action plan: action texts'),
+	'plan:hypotheses:text': L('Hipòtesis de partida: textos', 'Hipótesis de partida: textos', 'Starting hypotheses: texts')
 };
 
 const ITEM_NOTES = L('Notes', 'Notas', 'Notes');

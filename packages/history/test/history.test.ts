@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { kvRead, kvWrite, migrate, MIGRATIONS, type Migration } from '@teixit/model';
+import { addAction, addCard, addCluster, addComment, addFollowUp, addHypothesis, addObjective, addStrategy, kvRead, kvWrite, migrate, MIGRATIONS, type Migration } from '@teixit/model';
 import {
 	attributeRows,
 	BurstTracker,
@@ -48,6 +48,23 @@ describe('history', () => {
 		expect(sectionLabel('notes:r1:D1.2', 'ca', copy)).toBe('Notes · T0 · D1.2');
 		expect(sectionLabel('notes', 'en')).toBe('Engagement notes');
 		expect(sectionLabel('somethingNew', 'es')).toBe('somethingNew');
+	});
+
+	it('[H1] every root the plan and DAFO model write has a label of its own', () => {
+		const doc = new Y.Doc();
+		migrate(doc, 'workspace');
+		const obj = addObjective(doc, { title: 'Guanyar licitacions', category: 'compra_publica' }, null);
+		const act = addAction(doc, { title: 'Visitar la fira', ownerId: 'user000000000000001' }, null);
+		addFollowUp(doc, { targetType: 'action', targetId: act, date: '2026-11-28', progressPct: 10, rag: 'green' }, null);
+		addComment(doc, { targetType: 'objective', targetId: obj, text: 'I les escoles?' }, null);
+		addHypothesis(doc, { statement: 'Creiem que les escoles compraran', type: 'desirability' }, null);
+		addCard(doc, { id: 'cardf1', quadrant: 'F', text: 'Equip', createdAt: 1 });
+		addCard(doc, { id: 'cardo1', quadrant: 'O', text: 'Licitacions', createdAt: 1 });
+		addCluster(doc, { id: 'clus1', quadrant: 'F', title: 'Persones', createdAt: 1 });
+		addStrategy(doc, { id: 'strat1', strategy: 'offensive', cards: ['cardf1', 'cardo1'], text: 'Junts', createdAt: 2 });
+		const names = readSections(docFromState(Y.encodeStateAsUpdate(doc))).map((s) => s.name);
+		expect(names.length).toBeGreaterThanOrEqual(10);
+		for (const name of names) expect(sectionLabel(name, 'ca'), name).not.toBe(name);
 	});
 
 	it('[H4] compare reports text diffs, changed scores, added and removed entries, per section', () => {
