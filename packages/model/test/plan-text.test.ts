@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+	latestVersion,
 	MIGRATIONS,
 	actionText,
 	addAction,
@@ -148,8 +149,9 @@ describe('workspace/004-plan-text', () => {
 		const doc = v3Workspace();
 		const before = plain(doc);
 		expect(before.a[0]!.title).toBe('Mailing to schools');
-		expect(migrate(doc, 'workspace').applied).toEqual(['workspace/004-plan-text']);
-		expect(readMeta(doc).schemaVersion).toBe(4);
+		// 004, then whatever later migrations exist (005-dafo-strategies writes nothing).
+		expect(migrate(doc, 'workspace').applied[0]).toBe('workspace/004-plan-text');
+		expect(readMeta(doc).schemaVersion).toBe(latestVersion('workspace'));
 		expect(plain(doc)).toEqual(before);
 		expect(actionText(doc, 'act1', 'title')!.toString()).toBe('Mailing to schools');
 		expect(hypothesisText(doc, 'hyp1', 'observed')!.toString()).toBe('Two did');
