@@ -54,11 +54,35 @@ export async function newPerson(browser: Browser, opts: BrowserContextOptions = 
 }
 
 /** Screenshots at desktop and phone widths into tests/artifacts/, restoring the viewport afterwards. */
+/** Waits until the page's width stops changing for a few frames after a viewport change: components that
+ *  follow their container (Chart.js charts) resize on a ResizeObserver + animation frame after it, and a
+ *  screenshot or width check taken in between sees the old, wider layout (a false overflow). */
+async function settle(page: Page) {
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve) => {
+				const end = performance.now() + 2000;
+				let last = -1;
+				let stable = 0;
+				const tick = () => {
+					const w = document.documentElement.scrollWidth;
+					stable = w === last ? stable + 1 : 0;
+					last = w;
+					if (stable >= 3 || performance.now() > end) resolve();
+					else requestAnimationFrame(tick);
+				};
+				requestAnimationFrame(tick);
+			})
+	);
+}
+
 export async function shoot(page: Page, name: string) {
 	const before = page.viewportSize();
 	await page.setViewportSize(DESKTOP);
+	await settle(page);
 	await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
 	await page.setViewportSize(PHONE);
+	await settle(page);
 	await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	if (before) await page.setViewportSize(before);
