@@ -206,7 +206,9 @@ export function createHistoryService(deps: { core: Core; sync: SyncServer; store
 				states: {
 					[a.doc]: b64(Y.encodeStateAsUpdate(ydoc)),
 					[other]: b64(await stateAtTime(docNameOf(engagementId, other), other, at)),
-					results: b64(await stateAtTime(resultsDocName(engagementId), 'results', null))
+					// The published figures as they were then too: a version from before a reveal or a second
+					// round must not show figures published after it.
+					results: b64(await stateAtTime(resultsDocName(engagementId), 'results', at))
 				} as Record<HistoryDoc | 'results', string>
 			};
 		},
