@@ -258,7 +258,7 @@ export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presen
 			title: `Connections: ${cfg.connections.connections} idle connections over ${cfg.connections.rooms} docs`,
 			rows: [
 				{ label: 'server RSS MB per connection', key: 'mbPerConn', digits: 4, ratio: true, budget: { text: '< 0.01 MB', check: lt(0.01) } },
-				{ label: 'server heap MB per connection (/metrics)', key: 'heapMbPerConn', digits: 4 },
+				{ label: 'server V8 heap MB per connection (after GC)', key: 'heapMbPerConn', digits: 4 },
 				{ label: 'connect+sync all ms', key: 'connectMs', digits: 0, ratio: true },
 				{ label: 'idle server CPU %', key: 'idleCpuPct', digits: 1 },
 				{ label: 'dropped', key: 'dropped', digits: 0 }

@@ -31,6 +31,7 @@ const target: Target = {
 	setup: async () => {},
 	start: async () => 0,
 	stop: async () => {},
+	inspector: null,
 	pid: () => process.pid,
 	rooms: async (n, label) => Array.from({ length: n }, () => `test-${label}-${roomSeq++}`),
 	wsUrl: (room) => `ws://127.0.0.1:${port}/${room}`,

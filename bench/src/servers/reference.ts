@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Y from 'yjs';
+import { ServerInspector } from './inspector.ts';
 import { freePort, spawnServer, stopServer, waitReady, type Spawned } from './process.ts';
 import { openHocuspocusReplica, openYWebsocketReplica } from './replica.ts';
 import type { Replica, Target, TargetName } from './types.ts';
@@ -33,7 +34,8 @@ class ReferenceTarget implements Target {
 	async start(): Promise<number> {
 		this.#port = await freePort();
 		const t0 = Date.now();
-		this.#sp = spawnServer(process.execPath, ['--import', 'tsx', join(benchDir, 'src/servers', this.entry)], {
+		this.inspector = new ServerInspector(await freePort());
+		this.#sp = spawnServer(process.execPath, [this.inspector.flag, '--import', 'tsx', join(benchDir, 'src/servers', this.entry)], {
 			cwd: benchDir,
 			env: { ...process.env, PORT: String(this.#port), HOST: '127.0.0.1', NODE_ENV: 'production' },
 			logFile: join(this.#dir, 'server.log')
@@ -43,9 +45,13 @@ class ReferenceTarget implements Target {
 	}
 
 	async stop() {
+		this.inspector?.close();
+		this.inspector = null;
 		if (this.#sp) await stopServer(this.#sp);
 		this.#sp = null;
 	}
+
+	inspector: ServerInspector | null = null;
 
 	pid() {
 		return this.#sp?.pid ?? null;

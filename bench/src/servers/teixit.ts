@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import type * as Y from 'yjs';
+import { ServerInspector } from './inspector.ts';
 import { freePort, spawnServer, stopServer, tail, waitReady, type Spawned } from './process.ts';
 import { openYWebsocketReplica } from './replica.ts';
 import type { Replica, Target } from './types.ts';
@@ -102,7 +103,8 @@ export class TeixitTarget implements Target {
 		const t0 = Date.now();
 		// BENCH_TEIXIT_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
 		const nodeArgs = (process.env.BENCH_TEIXIT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-		this.#sp = spawnServer(TSX, [...nodeArgs, join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env: this.#env(), logFile: join(this.#dir, 'server.log') });
+		this.inspector = new ServerInspector(await freePort());
+		this.#sp = spawnServer(TSX, [this.inspector.flag, ...nodeArgs, join(repoRoot, 'apps/server/src/main.ts')], { cwd: repoRoot, env: this.#env(), logFile: join(this.#dir, 'server.log') });
 		await waitReady(this.#sp, this.#port, 120_000, async () => (await fetch(`${this.#base()}/readyz`)).ok);
 		this.lastStartMs = Date.now() - t0;
 		await this.#login();
@@ -156,9 +158,13 @@ export class TeixitTarget implements Target {
 	}
 
 	async stop() {
+		this.inspector?.close();
+		this.inspector = null;
 		if (this.#sp) await stopServer(this.#sp, 20_000);
 		this.#sp = null;
 	}
+
+	inspector: ServerInspector | null = null;
 
 	pid() {
 		return this.#sp?.pid ?? null;

@@ -2,6 +2,7 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Framing } from '../loadgen/wire.ts';
+import type { ServerInspector } from './inspector.ts';
 
 export type TargetName = 'teixit' | 'y-websocket-server' | 'hocuspocus';
 export const TARGET_NAMES: TargetName[] = ['teixit', 'y-websocket-server', 'hocuspocus'];
@@ -25,6 +26,8 @@ export interface Target {
 	/** Starts a fresh server process; returns the start time in ms. */
 	start(): Promise<number>;
 	stop(): Promise<void>;
+	/** The running server's V8 inspector (every target is started with one). */
+	inspector: ServerInspector | null;
 	/** Root pid of the server process tree, while running. */
 	pid(): number | null;
 	/** Creates (or names) n fresh documents. */
