@@ -48,7 +48,7 @@ export class Connection implements Author {
 	) {
 		this.userId = params.userId;
 		this.connectionId = params.connectionId;
-		this.docName = params.docName;
+		this.docName = room.docName; // one string per document, not one per connection
 		this.access = params.access;
 		this.acks = params.acks;
 		this.ip = params.ip;
@@ -198,8 +198,11 @@ export class Connection implements Author {
 					// Covered once everything enqueued so far (this frame's changes, or the pending ones it
 					// duplicates) is committed; at once when nothing is pending and the frame carried something
 					// (an empty step 2 waits for the next ack: it holds no change to confirm).
+					// Only a client that asked for acks is ever sent one, so only its frames are tracked (a plain
+					// y-websocket client's marks would pile up, one per update, for the connection's life).
+					if (!this.acks) return;
 					(this.#marks ??= []).push({ frame, ticket: this.room.enqueuedTicket });
-					if (this.acks && this.room.enqueuedTicket <= this.room.committedTicket && !isEmptyUpdate(payload)) this.sendDurableAck();
+					if (this.room.enqueuedTicket <= this.room.committedTicket && !isEmptyUpdate(payload)) this.sendDurableAck();
 				} else {
 					throw new BadMessageError(`unknown sync message ${sub}`);
 				}
