@@ -8,9 +8,12 @@ import type { JoinStormParams } from './scenarios/joinstorm.ts';
 import type { ConnectionsParams } from './scenarios/connections.ts';
 import type { ColdLoadParams } from './scenarios/coldload.ts';
 import type { HistoryParams } from './scenarios/history.ts';
+import type { IdleHourParams } from './scenarios/idlehour.ts';
 
-export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load', 'history'] as const;
+export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load', 'history', 'idle-hour'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** What runs without --scenarios: all but idle-hour, which takes an hour per target. */
+export const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'idle-hour');
 
 export interface BenchConfig {
 	quick: boolean;
@@ -33,6 +36,7 @@ export interface BenchConfig {
 	coldLoad: ColdLoadParams;
 	/** Runs on the cold-load document, after it. */
 	history: HistoryParams;
+	idleHour: IdleHourParams;
 }
 
 export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
@@ -40,7 +44,7 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		quick,
 		rounds: quick ? 1 : 3,
 		targets: [...TARGET_NAMES],
-		scenarios: [...SCENARIOS],
+		scenarios: [...DEFAULT_SCENARIOS],
 		addressSpread: 16,
 		teixitAuth: 'cookie',
 		quietWaitMs: quick ? 0 : 3_000,
@@ -55,7 +59,10 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		joinStorm: quick ? { docBytes: 250_000, clients: 30 } : { docBytes: 1_000_000, clients: 100 },
 		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 2000 },
 		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 },
-		history: quick ? { randomPoints: 10 } : { randomPoints: 40 }
+		history: quick ? { randomPoints: 10 } : { randomPoints: 40 },
+		idleHour: quick
+			? { connections: 150, rooms: 3, minutes: 1, sampleEveryMinutes: 0.25, awarenessEverySeconds: 15 }
+			: { connections: 1000, rooms: 10, minutes: 60, sampleEveryMinutes: 5, awarenessEverySeconds: 15 }
 	};
 }
 
@@ -64,7 +71,9 @@ export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARG
   --quick       about one minute: smaller scenarios, one round (a smoke run)
   --rounds N    rounds per target (default 3; target order rotates each round; medians are reported)
   --targets     comma-separated subset of servers
-  --scenarios   comma-separated subset of scenarios
+  --scenarios   comma-separated subset of scenarios (default: all but idle-hour)
+  --idle-minutes M
+                how long idle-hour keeps its connections open (default 60)
   --out DIR     where the JSON goes (default bench/results)
   --teixit-auth cookie|token
                 how Teixit's sync clients authenticate the upgrade (default cookie, as browsers do)

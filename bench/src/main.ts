@@ -14,6 +14,7 @@ import { parserStats } from './loadgen/yparse.ts';
 import { extractMetrics, mergeRounds, renderReport, type Metrics } from './report.ts';
 import { coldLoad, type ColdLoadResult } from './scenarios/coldload.ts';
 import { history } from './scenarios/history.ts';
+import { idleHour } from './scenarios/idlehour.ts';
 import type { RunContext } from './scenarios/common.ts';
 import { connections } from './scenarios/connections.ts';
 import { fanout } from './scenarios/fanout.ts';
@@ -36,6 +37,7 @@ function parseConfig(argv: string[]): BenchConfig {
 			scenarios: { type: 'string' },
 			out: { type: 'string' },
 			'teixit-auth': { type: 'string' },
+			'idle-minutes': { type: 'string' },
 			help: { type: 'boolean' }
 		},
 		strict: true
@@ -58,6 +60,11 @@ function parseConfig(argv: string[]): BenchConfig {
 		cfg.teixitAuth = values['teixit-auth'];
 	}
 	cfg.scenarios = list(values.scenarios, SCENARIOS, 'scenario') ?? cfg.scenarios;
+	if (values['idle-minutes']) {
+		const m = Number(values['idle-minutes']);
+		if (!(m > 0)) throw new Error('--idle-minutes is a positive number');
+		cfg.idleHour = { ...cfg.idleHour, minutes: m, sampleEveryMinutes: Math.min(cfg.idleHour.sampleEveryMinutes, m / 4) };
+	}
 	return cfg;
 }
 
@@ -67,7 +74,7 @@ function makeTarget(name: TargetName, cfg: BenchConfig): Target {
 	return hocuspocus();
 }
 
-const ROUND_SCENARIOS: ScenarioName[] = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm'];
+const ROUND_SCENARIOS: ScenarioName[] = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'idle-hour'];
 
 async function runScenario(name: ScenarioName, ctx: RunContext, cfg: BenchConfig): Promise<unknown> {
 	switch (name) {
@@ -85,6 +92,8 @@ async function runScenario(name: ScenarioName, ctx: RunContext, cfg: BenchConfig
 			return joinStorm(ctx, cfg.joinStorm);
 		case 'cold-load':
 			return coldLoad(ctx, cfg.coldLoad);
+		case 'idle-hour':
+			return idleHour(ctx, cfg.idleHour);
 		case 'history':
 			throw new Error('history runs on the cold-load document, after it');
 	}

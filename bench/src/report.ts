@@ -5,6 +5,7 @@
 import type { BenchConfig, ScenarioName } from './config.ts';
 import type { ColdLoadResult } from './scenarios/coldload.ts';
 import type { HistoryResult } from './scenarios/history.ts';
+import type { IdleHourResult } from './scenarios/idlehour.ts';
 import type { ConnectionsResult } from './scenarios/connections.ts';
 import type { FanoutResult } from './scenarios/fanout.ts';
 import type { JoinStormResult } from './scenarios/joinstorm.ts';
@@ -105,6 +106,17 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 			set('verifyOk', c.verify.ok ? 1 : 0);
 			break;
 		}
+		case 'idle-hour': {
+			const h = r as IdleHourResult;
+			const f = windowFlags(h.window);
+			set('rssSlope', h.rssSlopeMBPerHour);
+			set('rssGrowth', h.rssGrowthMB);
+			if (h.heapSlopeMBPerHour !== null) set('heapSlope', h.heapSlopeMBPerHour);
+			if (h.heapGrowthMB !== null) set('heapGrowth', h.heapGrowthMB);
+			set('serverCpuPct', h.window.serverCpuPct, f);
+			set('dropped', h.dropped);
+			break;
+		}
 		case 'history': {
 			const h = r as HistoryResult;
 			set('openMaxMs', h.openMaxMs);
@@ -185,7 +197,7 @@ function thresholdVerdict(t: number, refs: Partial<Record<TargetName, Metrics>>,
 	return tc > 0 ? '?' : 'FAIL';
 }
 
-export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presence' | 'presenceCpu' | 'joinStorm' | 'connections' | 'coldLoad' | 'history'>): TableDef[] {
+export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presence' | 'presenceCpu' | 'joinStorm' | 'connections' | 'coldLoad' | 'history' | 'idleHour'>): TableDef[] {
 	const f = cfg.fanout;
 	const fanRows: Row[] = [];
 	for (const r of f.rates) {
@@ -261,6 +273,18 @@ export function tableDefs(cfg: Pick<BenchConfig, 'fanout' | 'workshop' | 'presen
 				{ label: 'server V8 heap MB per connection (after GC)', key: 'heapMbPerConn', digits: 4 },
 				{ label: 'connect+sync all ms', key: 'connectMs', digits: 0, ratio: true },
 				{ label: 'idle server CPU %', key: 'idleCpuPct', digits: 1 },
+				{ label: 'dropped', key: 'dropped', digits: 0 }
+			]
+		},
+		{
+			scenario: 'idle-hour',
+			title: `Idle hour: ${cfg.idleHour.connections} connections over ${cfg.idleHour.rooms} docs for ${cfg.idleHour.minutes} min, awareness renewed every ${cfg.idleHour.awarenessEverySeconds} s, memory read after a full GC every ${cfg.idleHour.sampleEveryMinutes} min`,
+			rows: [
+				{ label: 'server RSS slope MB/hour', key: 'rssSlope', digits: 2, budget: { text: '< 1 MB/h (no growth)', check: lt(1) } },
+				{ label: 'server RSS first→last MB', key: 'rssGrowth', digits: 2 },
+				{ label: 'server V8 heap slope MB/hour', key: 'heapSlope', digits: 2 },
+				{ label: 'server V8 heap first→last MB', key: 'heapGrowth', digits: 2 },
+				{ label: 'server CPU %', key: 'serverCpuPct', digits: 1 },
 				{ label: 'dropped', key: 'dropped', digits: 0 }
 			]
 		},
@@ -362,7 +386,8 @@ export function renderReport(
 		'Ratios are teixit ÷ reference: below 1× is better for times, CPU and memory; above 1× is better for rates.',
 		'Figures are medians over the rounds that measured them cleanly; ⚠/≈ mark a figure for which no round was clean:',
 		'⚠ load generator saturated during that measurement (figure not trustworthy)   ≈ other processes used > 20 % CPU meanwhile (noisy machine)',
-		'Not measured here: memory growth over an idle hour; durability under repeated kill -9; web bundle size and first edit.'
+		(summary['idle-hour'] ? '' : 'Memory growth over an idle hour: `--scenarios idle-hour --rounds 1` (an hour per target). ') +
+			'Not measured here: durability under repeated kill -9 (tests/integration/durability.test.ts); web bundle size and first edit.'
 	);
 	return { text: lines.join('\n'), budgets };
 }

@@ -3,6 +3,8 @@
 import * as Y from 'yjs';
 import { ProtocolClient, connectAll, loopbackAddress, type ClientHandlers } from '../loadgen/client.ts';
 import { Editor, EditTracker, verifyReplica } from '../loadgen/edits.ts';
+import { sleep, treeRssMB } from '../loadgen/monitor.ts';
+import { median } from '../loadgen/stats.ts';
 import type { Target } from '../servers/types.ts';
 
 export interface RunContext {
@@ -110,4 +112,30 @@ export function serverCloses(clients: ProtocolClient[]): Record<string, number> 
 	const out: Record<string, number> = {};
 	for (const c of clients) if (c.closeCode >= 0) out[`${c.closeCode} ${c.closeReason}`.trim()] = (out[`${c.closeCode} ${c.closeReason}`.trim()] ?? 0) + 1;
 	return out;
+}
+
+/**
+ * The server's memory with its garbage collected: a full GC in every V8 heap of the process (through
+ * its inspector, see servers/inspector.ts), then the median of several RSS readings of its process
+ * tree, and the main thread's V8 heap in use. Without the GC, RSS deltas are mostly GC timing.
+ */
+export async function settledMemory(ctx: RunContext, pid: number): Promise<{ rssMB: number; heapUsedMB: number | undefined }> {
+	const insp = ctx.target.inspector;
+	const heapUsedMB = insp
+		? await insp
+				.collectGarbage()
+				.then(() => insp.memoryUsage())
+				.then((m) => m.heapUsedMB)
+				.catch((err: unknown) => {
+					ctx.log(`no GC through the inspector (${String(err)}); RSS includes garbage`);
+					return undefined;
+				})
+		: undefined;
+	await sleep(300);
+	const rss: number[] = [];
+	for (let i = 0; i < 6; i++) {
+		rss.push(treeRssMB(pid));
+		await sleep(150);
+	}
+	return { rssMB: median(rss), heapUsedMB };
 }

@@ -6,9 +6,9 @@
 // much garbage happened to be waiting; RSS is then the median of several samples, and the V8 heap delta
 // per connection is reported beside it. Checks none was dropped.
 import { connectAll, type ProtocolClient } from '../loadgen/client.ts';
-import { Window, sleep, treeRssMB, type WindowReport } from '../loadgen/monitor.ts';
-import { median, round } from '../loadgen/stats.ts';
-import { closeAll, makeClient, serverCloses, type RunContext } from './common.ts';
+import { Window, sleep, type WindowReport } from '../loadgen/monitor.ts';
+import { round } from '../loadgen/stats.ts';
+import { closeAll, makeClient, serverCloses, settledMemory, type RunContext } from './common.ts';
 
 export interface ConnectionsParams {
 	connections: number;
@@ -30,32 +30,6 @@ export interface ConnectionsResult {
 	serverCloses: Record<string, number>;
 }
 
-/** Full GC in the server (when its inspector answers), then the median RSS and the heap in use. */
-async function sampleMemory(ctx: RunContext, pid: number): Promise<{ rssMB: number; heapUsedMB: number | undefined }> {
-	const insp = ctx.target.inspector;
-	const heapUsedMB = insp
-		? await insp
-				.collectGarbage()
-				.then(() => insp.memoryUsage())
-				.then((m) => m.heapUsedMB)
-				.catch((err: unknown) => {
-					ctx.log(`connections: no GC through the inspector (${String(err)}); RSS includes garbage`);
-					return undefined;
-				})
-		: undefined;
-	await sleep(300);
-	return { rssMB: await sampleRss(pid), heapUsedMB };
-}
-
-async function sampleRss(pid: number, n = 6, everyMs = 150): Promise<number> {
-	const v: number[] = [];
-	for (let i = 0; i < n; i++) {
-		v.push(treeRssMB(pid));
-		await sleep(everyMs);
-	}
-	return median(v);
-}
-
 export async function connections(ctx: RunContext, p: ConnectionsParams): Promise<ConnectionsResult> {
 	const pid = ctx.target.pid();
 	if (!pid) throw new Error('connections: server pid unknown');
@@ -68,7 +42,7 @@ export async function connections(ctx: RunContext, p: ConnectionsParams): Promis
 	await Promise.all(warmup.map((c) => c.whenSynced(60_000)));
 	await Promise.all(warmup.map((c) => c.closeGracefully()));
 	await sleep(1500);
-	const { rssMB: rssBeforeMB, heapUsedMB: heapBefore } = await sampleMemory(ctx, pid);
+	const { rssMB: rssBeforeMB, heapUsedMB: heapBefore } = await settledMemory(ctx, pid);
 
 	const clients: ProtocolClient[] = Array.from({ length: p.connections }, (_, i) => makeClient(ctx, rooms[i % rooms.length]!, {}));
 	const t0 = performance.now();
@@ -78,7 +52,7 @@ export async function connections(ctx: RunContext, p: ConnectionsParams): Promis
 	const win = await Window.open(ctx.target);
 	await sleep(p.settleMs);
 	const idleWindow = await win.close();
-	const { rssMB: rssAfterMB, heapUsedMB: heapAfter } = await sampleMemory(ctx, pid);
+	const { rssMB: rssAfterMB, heapUsedMB: heapAfter } = await settledMemory(ctx, pid);
 	const dropped = clients.filter((c) => !c.open).length;
 	ctx.log(`connections: ${p.connections} idle: RSS ${rssBeforeMB.toFixed(1)} -> ${rssAfterMB.toFixed(1)} MB (${(((rssAfterMB - rssBeforeMB) / p.connections) * 1024).toFixed(1)} KB each), dropped ${dropped}`);
 	const closes = serverCloses(clients);
