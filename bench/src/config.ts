@@ -9,8 +9,9 @@ import type { ConnectionsParams } from './scenarios/connections.ts';
 import type { ColdLoadParams } from './scenarios/coldload.ts';
 import type { HistoryParams } from './scenarios/history.ts';
 import type { IdleHourParams } from './scenarios/idlehour.ts';
+import type { WebParams } from './scenarios/web.ts';
 
-export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load', 'history', 'idle-hour'] as const;
+export const SCENARIOS = ['connections', 'presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'cold-load', 'history', 'web', 'idle-hour'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** What runs without --scenarios: all but idle-hour, which takes an hour per target. */
 export const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'idle-hour');
@@ -37,6 +38,8 @@ export interface BenchConfig {
 	/** Runs on the cold-load document, after it. */
 	history: HistoryParams;
 	idleHour: IdleHourParams;
+	/** Teixit only: the web build in Chromium. */
+	web: WebParams;
 }
 
 export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
@@ -60,6 +63,7 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		connections: quick ? { connections: 150, rooms: 3, settleMs: 1000 } : { connections: 1000, rooms: 10, settleMs: 2000 },
 		coldLoad: quick ? { updates: 3_000, writers: 4, perConnection: 900, restarts: 1 } : { updates: 100_000, writers: 4, perConnection: 900, restarts: 3 },
 		history: quick ? { randomPoints: 10 } : { randomPoints: 40 },
+		web: quick ? { runs: 2, pages: ['/diagnosi'] } : { runs: 7, pages: ['/diagnosi', '/dafo', '/pla', '/hipotesis', '/historial'] },
 		idleHour: quick
 			? { connections: 150, rooms: 3, minutes: 1, sampleEveryMinutes: 0.25, awarenessEverySeconds: 15 }
 			: { connections: 1000, rooms: 10, minutes: 60, sampleEveryMinutes: 5, awarenessEverySeconds: 15 }

@@ -15,6 +15,7 @@ import { extractMetrics, mergeRounds, renderReport, type Metrics } from './repor
 import { coldLoad, type ColdLoadResult } from './scenarios/coldload.ts';
 import { history } from './scenarios/history.ts';
 import { idleHour } from './scenarios/idlehour.ts';
+import { ensureWebBuild, web } from './scenarios/web.ts';
 import type { RunContext } from './scenarios/common.ts';
 import { connections } from './scenarios/connections.ts';
 import { fanout } from './scenarios/fanout.ts';
@@ -96,6 +97,8 @@ async function runScenario(name: ScenarioName, ctx: RunContext, cfg: BenchConfig
 			return idleHour(ctx, cfg.idleHour);
 		case 'history':
 			throw new Error('history runs on the cold-load document, after it');
+		case 'web':
+			throw new Error('web runs once, on Teixit only');
 	}
 }
 
@@ -207,6 +210,20 @@ async function main() {
 			}
 		}
 		await teixit.stop();
+	}
+	if (cfg.scenarios.includes('web') && teixit instanceof TeixitTarget) {
+		try {
+			ensureWebBuild(log);
+			teixit.serveWeb = true;
+			await teixit.start();
+			record('web', 'teixit', await web(teixit, cfg.web, (m) => log(`teixit ${m}`)));
+		} catch (err) {
+			recordError('web', 'teixit', err);
+			log(`teixit log tail:\n${teixit.logTail(10)}`);
+		} finally {
+			teixit.serveWeb = false;
+			await teixit.stop();
+		}
 	}
 	for (const t of targets.values()) await t.teardown().catch((err) => log(`teardown ${t.name}: ${errText(err)}`));
 	for (const [name, e] of Object.entries(setupErrors)) for (const s of cfg.scenarios) (errors[s] ??= {})[name as TargetName] = `setup failed: ${e}`;

@@ -56,8 +56,8 @@ export class TeixitTarget implements Target {
 			LOG_LEVEL: 'warn',
 			NODE_ENV: 'production',
 			PUBLIC_ORIGIN: `http://127.0.0.1:${this.#port}`,
-			// API and sync only: the SvelteKit build is not part of what is measured
-			WEB_BUILD_DIR: join(this.#dir, 'no-web-build')
+			// API and sync only, except for the web scenario (the SvelteKit build is what it measures)
+			...(this.serveWeb ? {} : { WEB_BUILD_DIR: join(this.#dir, 'no-web-build') })
 		};
 		delete env.DATABASE_URL;
 		delete env.DATA_DIR;
@@ -165,6 +165,22 @@ export class TeixitTarget implements Target {
 	}
 
 	inspector: ServerInspector | null = null;
+	/** Serve the web build too (the web scenario); set before start(). */
+	serveWeb = false;
+
+	get baseUrl(): string {
+		return this.#base();
+	}
+
+	/** `teixit_session=...` of the bench user, for a browser context. */
+	get sessionCookie(): string {
+		return this.#cookie;
+	}
+
+	/** API headers with the bench user's personal token. */
+	apiHeaders(): Record<string, string> {
+		return { 'content-type': 'application/json', authorization: `Bearer ${this.#token}` };
+	}
 
 	pid() {
 		return this.#sp?.pid ?? null;
