@@ -46,6 +46,18 @@ interface AwarenessState {
 
 export type PlanTextRef = { kind: 'objective'; field: ObjectiveTextField } | { kind: 'action'; field: ActionTextField } | { kind: 'hypothesis'; field: HypothesisTextField };
 
+/** The record's Y.Text for a co-written field, or null when it has none. */
+function liveText(doc: Y.Doc, ref: PlanTextRef, id: string): Y.Text | null {
+	switch (ref.kind) {
+		case 'objective':
+			return objectiveText(doc, id, ref.field);
+		case 'action':
+			return actionText(doc, id, ref.field);
+		case 'hypothesis':
+			return hypothesisText(doc, id, ref.field);
+	}
+}
+
 export class PlanSession {
 	readonly ws: WorkspaceSession;
 	readonly me: { id: string; name: string };
@@ -148,12 +160,13 @@ export class PlanSession {
 	 */
 	textOf(ref: PlanTextRef, id: string): { text: Y.Text; live: boolean } {
 		const doc = this.doc; // subscribes: a restore from history may put a new Y.Text in place
-		const t = ref.kind === 'objective' ? objectiveText(doc, id, ref.field) : ref.kind === 'action' ? actionText(doc, id, ref.field) : hypothesisText(doc, id, ref.field);
+		const t = liveText(doc, ref, id);
 		if (t) return { text: t, live: true };
 		const key = `${ref.kind}:${id}:${ref.field}`;
 		let fallback = this.#detached.get(key);
 		if (!fallback) {
-			const rec = (ref.kind === 'objective' ? this.objectives.find((x) => x.id === id) : ref.kind === 'action' ? this.actions.find((x) => x.id === id) : this.hypotheses.find((x) => x.id === id)) as unknown as Record<string, unknown> | undefined;
+			const records: Record<PlanTextRef['kind'], readonly { id: string }[]> = { objective: this.objectives, action: this.actions, hypothesis: this.hypotheses };
+			const rec = records[ref.kind].find((x) => x.id === id) as unknown as Record<string, unknown> | undefined;
 			fallback = new Y.Doc().getText();
 			fallback.insert(0, typeof rec?.[ref.field] === 'string' ? (rec[ref.field] as string) : '');
 			this.#detached.set(key, fallback);
