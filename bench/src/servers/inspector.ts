@@ -102,9 +102,15 @@ export class ServerInspector {
 		return this.#workers.size;
 	}
 
+	/** Evaluates `expression` in the main thread (awaiting a promise) and returns its JSON value. */
+	async evaluate<T>(expression: string): Promise<T> {
+		const r = (await this.#call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+		if (r.exceptionDetails) throw new Error(`inspector evaluate: ${r.exceptionDetails.text}`);
+		return r.result.value;
+	}
+
 	async memoryUsage(): Promise<HeapUsage> {
-		const r = (await this.#call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
-		const m = JSON.parse(r.result.value) as { rss: number; heapUsed: number; external: number };
+		const m = await this.evaluate<{ rss: number; heapUsed: number; external: number }>('process.memoryUsage()');
 		const mb = (b: number) => b / 2 ** 20;
 		return { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) };
 	}
