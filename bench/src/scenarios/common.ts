@@ -130,6 +130,8 @@ export async function settledMemory(ctx: RunContext, pid: number): Promise<{ rss
 					ctx.log(`no GC through the inspector (${String(err)}); RSS includes garbage`);
 					return undefined;
 				})
+				// detached between readings, so no inspector session is attached while other scenarios run
+				.finally(() => insp.close())
 		: undefined;
 	await sleep(300);
 	const rss: number[] = [];
