@@ -53,7 +53,7 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		quietWaitMs: quick ? 0 : 3_000,
 		fanout: quick
 			? { label: 'fanout', rooms: 5, clientsPerRoom: 10, rates: [5, 20], stepSeconds: 1.5, p99LimitMs: 100, stopAfterFail: false, drainMaxMs: 3000 }
-			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40, 50, 60], stepSeconds: 3, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 5000 },
+			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90], stepSeconds: 3, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 5000 },
 		workshop: quick
 			? { label: 'workshop', rooms: 1, clientsPerRoom: 21, rates: [1], stepSeconds: 2, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 3000 }
 			: { label: 'workshop', rooms: 1, clientsPerRoom: 51, rates: [1], stepSeconds: 6, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 5000 },
