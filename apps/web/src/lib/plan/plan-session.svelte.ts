@@ -30,6 +30,7 @@ import { createContext } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import { WorkspaceSession } from '$lib/state/workspace-session.svelte';
 import type { PlanMember } from './types';
+import { latestSessionsSignal } from '$lib/facilitation/sessions-nudge';
 
 export interface FieldEditor {
 	id: string;
@@ -41,7 +42,6 @@ interface AwarenessState {
 	user?: { id?: unknown; name?: unknown; color?: unknown };
 	planField?: unknown;
 	textCursor?: { field?: unknown } | null;
-	sessionsAt?: unknown;
 }
 
 export type PlanTextRef = { kind: 'objective'; field: ObjectiveTextField } | { kind: 'action'; field: ActionTextField } | { kind: 'hypothesis'; field: HypothesisTextField };
@@ -195,19 +195,10 @@ export class PlanSession {
 		return out;
 	}
 
-	/** Tell the others on this document that a workshop session started or ended (they re-read the list). */
-	announceSessions() {
-		announceSessions(this.ws.awareness);
-	}
-
-	/** The latest such signal from anyone else here (0 if none): a change means "re-read the sessions". */
+	/** The latest session nudge from anyone else here (0 if none): a change means "re-read the sessions". */
 	get sessionsSignal(): number {
 		this.#subscribeAwareness();
-		let latest = 0;
-		for (const [clientId, s] of this.ws.awareness.getStates() as Map<number, AwarenessState>) {
-			if (clientId !== this.ws.awareness.clientID && typeof s.sessionsAt === 'number' && s.sessionsAt > latest) latest = s.sessionsAt;
-		}
-		return latest;
+		return latestSessionsSignal(this.ws.awareness.getStates() as Map<number, Record<string, unknown>>, this.ws.awareness.clientID);
 	}
 
 	start() {
@@ -218,12 +209,6 @@ export class PlanSession {
 		for (const f of this.#off.splice(0)) f();
 		this.ws.destroy();
 	}
-}
-
-/** The awareness field every page on the workspace document sets when its session panel starts or ends
- *  a workshop session (sessions live in the database, not in a Y.Doc: this is the live nudge). */
-export function announceSessions(awareness: { setLocalStateField: (field: string, value: unknown) => void }) {
-	awareness.setLocalStateField('sessionsAt', Date.now());
 }
 
 export const [getPlanSession, setPlanSession] = createContext<PlanSession>();
