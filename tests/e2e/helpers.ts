@@ -53,11 +53,10 @@ export async function newPerson(browser: Browser, opts: BrowserContextOptions = 
 	return { context, page, errors };
 }
 
-/** Screenshots at desktop and phone widths into tests/artifacts/, restoring the viewport afterwards. */
 /** Waits until the page's width stops changing for a few frames after a viewport change: components that
  *  follow their container (Chart.js charts) resize on a ResizeObserver + animation frame after it, and a
  *  screenshot or width check taken in between sees the old, wider layout (a false overflow). */
-async function settle(page: Page) {
+export async function settle(page: Page) {
 	await page.evaluate(
 		() =>
 			new Promise<void>((resolve) => {
@@ -76,6 +75,7 @@ async function settle(page: Page) {
 	);
 }
 
+/** Screenshots at desktop and phone widths into tests/artifacts/, restoring the viewport afterwards. */
 export async function shoot(page: Page, name: string) {
 	const before = page.viewportSize();
 	await page.setViewportSize(DESKTOP);

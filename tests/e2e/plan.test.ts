@@ -6,8 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../utils/http.ts';
-import { join } from 'node:path';
-import { ARTIFACTS, PHONE, newPerson, shoot, startE2E, type E2E } from './helpers.ts';
+import { PHONE, newPerson, settle, shoot, startE2E, type E2E } from './helpers.ts';
 
 const FACILITATOR = { email: 'marta@calidoscoop.coop', name: 'Marta Puig', password: 'interim-executive-2026', organisationName: 'Calidoscoop' };
 
@@ -32,9 +31,7 @@ async function shots(page: Page, name: string) {
 	await shoot(page, name);
 	const before = page.viewportSize();
 	await page.setViewportSize(PHONE);
-	// Charts resize a moment after the viewport (ResizeObserver): retake the phone shot once settled.
-	await page.waitForTimeout(400);
-	await page.screenshot({ path: join(ARTIFACTS, `${name}-360.png`), fullPage: true });
+	await settle(page); // shoot() already took the phone screenshot, once the layout had settled
 	const culprits = await page.evaluate((width) => {
 		const doc = document.documentElement;
 		if (doc.scrollWidth <= width && doc.clientWidth <= width) return [];
