@@ -111,7 +111,6 @@ export function extractMetrics(scenario: ScenarioName, r: unknown): Metrics {
 			const w = r as WebResult;
 			for (const pg of w.pages) set(`gzip:${pg.path}`, pg.gzipKB);
 			set('workspaceGzipKB', w.workspaceGzipKB);
-			set('largestPageGzipKB', w.largestPageGzipKB);
 			set('editableMedianMs', w.editableMedianMs);
 			set('editableMaxMs', w.editableMaxMs);
 			set('firstSaveMedianMs', w.firstSaveMedianMs);

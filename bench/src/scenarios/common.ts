@@ -124,8 +124,7 @@ export async function settledMemory(ctx: RunContext, pid: number): Promise<{ rss
 	const heapUsedMB = insp
 		? await insp
 				.collectGarbage()
-				.then(() => insp.memoryUsage())
-				.then((m) => m.heapUsedMB)
+				.then(() => insp.heapUsedMB())
 				.catch((err: unknown) => {
 					ctx.log(`no GC through the inspector (${String(err)}); RSS includes garbage`);
 					return undefined;

@@ -40,7 +40,6 @@ export interface WebResult {
 	params: WebParams;
 	pages: PageJs[];
 	workspaceGzipKB: number;
-	largestPageGzipKB: number;
 	editableMs: number[];
 	firstSaveMs: number[];
 	editableMedianMs: number;
@@ -152,7 +151,6 @@ export async function web(target: TeixitTarget, p: WebParams, log: (m: string) =
 			params: p,
 			pages,
 			workspaceGzipKB: pages[0]!.gzipKB,
-			largestPageGzipKB: Math.max(...pages.map((x) => x.gzipKB)),
 			editableMs,
 			firstSaveMs,
 			editableMedianMs: median(editableMs),

@@ -8,12 +8,6 @@
 // connections' authentication queries read as ~10 KB "per connection".
 import { WebSocket } from 'ws';
 
-export interface HeapUsage {
-	rssMB: number;
-	heapUsedMB: number;
-	externalMB: number;
-}
-
 export class ServerInspector {
 	#ws: WebSocket | null = null;
 	#id = 0;
@@ -109,10 +103,9 @@ export class ServerInspector {
 		return r.result.value;
 	}
 
-	async memoryUsage(): Promise<HeapUsage> {
-		const m = await this.evaluate<{ rss: number; heapUsed: number; external: number }>('process.memoryUsage()');
-		const mb = (b: number) => b / 2 ** 20;
-		return { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) };
+	/** The main thread's V8 heap in use, MB. */
+	async heapUsedMB(): Promise<number> {
+		return (await this.evaluate<number>('process.memoryUsage().heapUsed')) / 2 ** 20;
 	}
 
 	close(): void {
