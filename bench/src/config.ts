@@ -78,6 +78,11 @@ export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARG
   --scenarios   comma-separated subset of scenarios (default: all but idle-hour)
   --idle-minutes M
                 how long idle-hour keeps its connections open (default 60)
+  --fanout-rates R1,R2,...
+                the fan-out ramp's edits/s per client (default 5,10,20,...,90); one rate with
+                BENCH_TEIXIT_NODE_ARGS=--cpu-prof profiles the server at that load
+  --fanout-seconds S
+                seconds per fan-out step (default 3)
   --out DIR     where the JSON goes (default bench/results)
   --teixit-auth cookie|token
                 how Teixit's sync clients authenticate the upgrade (default cookie, as browsers do)

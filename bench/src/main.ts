@@ -39,6 +39,8 @@ function parseConfig(argv: string[]): BenchConfig {
 			out: { type: 'string' },
 			'teixit-auth': { type: 'string' },
 			'idle-minutes': { type: 'string' },
+			'fanout-rates': { type: 'string' },
+			'fanout-seconds': { type: 'string' },
 			help: { type: 'boolean' }
 		},
 		strict: true
@@ -65,6 +67,16 @@ function parseConfig(argv: string[]): BenchConfig {
 		const m = Number(values['idle-minutes']);
 		if (!(m > 0)) throw new Error('--idle-minutes is a positive number');
 		cfg.idleHour = { ...cfg.idleHour, minutes: m, sampleEveryMinutes: Math.min(cfg.idleHour.sampleEveryMinutes, m / 4) };
+	}
+	if (values['fanout-rates']) {
+		const rates = values['fanout-rates'].split(',').map(Number);
+		if (!rates.every((r) => r > 0)) throw new Error('--fanout-rates is a comma-separated list of positive edits/s');
+		cfg.fanout = { ...cfg.fanout, rates };
+	}
+	if (values['fanout-seconds']) {
+		const s = Number(values['fanout-seconds']);
+		if (!(s > 0)) throw new Error('--fanout-seconds is a positive number');
+		cfg.fanout = { ...cfg.fanout, stepSeconds: s };
 	}
 	return cfg;
 }

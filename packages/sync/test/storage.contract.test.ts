@@ -74,6 +74,29 @@ function contract(label: string, make: () => Promise<Backend>) {
 			]);
 		});
 
+		it('[S2] [S6] appends to many documents at once keep every byte and author, whatever the names', async () => {
+			// Same tick: DrizzleStorage writes these as one statement (arrays + one buffer cut by offset).
+			const names = ['a,b', 'q"uote', '{brace}', 'back\\slash', 'NULL', 'ünï €', ' spaced '].map((n) => `${docName()}/${n}`);
+			const updates = names.map((n, i) => [textUpdate(`${n}#1`).update, new Uint8Array(Array.from({ length: 256 + i }, (_, b) => b % 256))]);
+			const authors: [string | null, string | null][] = [['NULL', 'c,1'], [null, '{x}'], ['u"1', null], ['', 'NULL']];
+			await Promise.all(
+				names.map((n, i) =>
+					backend.storage.append(
+						n,
+						1,
+						updates[i]!.map((u, j) => entry(u, ...authors[(i + j) % authors.length]!))
+					)
+				)
+			);
+			for (const [i, n] of names.entries()) {
+				expect((await backend.rows(n)).map((r) => [r.userId, r.connectionId])).toEqual([authors[i % authors.length], authors[(i + 1) % authors.length]]);
+				// the second "update" is raw bytes: load must hand back exactly what was appended
+				const loaded = await backend.storage.load(n);
+				expect(loaded.lastSeq).toBe(2);
+				expect(loaded.parts?.map((p) => [...p])).toEqual(updates[i]!.map((u) => [...u]));
+			}
+		});
+
 		it('[S3] an append at a taken sequence fails with SeqConflictError and writes nothing', async () => {
 			const name = docName();
 			const a = textUpdate('a');

@@ -115,27 +115,55 @@ export class DrizzleStorage implements DocStorage {
 	 * The whole batch as one statement (atomic on its own, so no BEGIN/COMMIT): each document's rows are
 	 * inserted only if its firstSeq is exactly its last seq + 1 ([S3]); RETURNING tells which were.
 	 * One round trip instead of four (BEGIN, max(seq), INSERT, COMMIT): on embedded PGlite every round
-	 * trip wakes its worker thread, which shares the server's core, and per-round-trip overhead was most
-	 * of the database's CPU under fan-out. A concurrent writer that passed the same check loses on the
-	 * primary key; the statement then fails as a whole and #flush retries each append on its own.
+	 * trip wakes its worker thread, which shares the server's core. A concurrent writer that passed the
+	 * same check loses on the primary key; the statement then fails as a whole and #flush retries each
+	 * append on its own.
+	 *
+	 * The text never changes with the batch: six arrays (unnest) and one bytea holding every update
+	 * back to back, cut by offset in SQL. Against a VALUES row per update (six parameters each, the
+	 * sequence check once per row): 200 rows over 20 documents took 10 instead of 23 ms of CPU on
+	 * PGlite and 2.7 instead of 9 ms in the server on PostgreSQL; one buffer crosses to the PGlite
+	 * worker instead of hundreds of small ones.
 	 */
 	async #appendAll(batch: PendingAppend[]) {
 		const names = new Set(batch.map((a) => a.docName));
 		if (names.size !== batch.length) throw new Error('two appends for one document in a batch'); // the committer never does this
-		const values = sql.join(
-			batch.flatMap((a) =>
-				rowsOf(a).map(
-					(r) => sql`(${r.docName}::text, ${r.seq}::bigint, ${r.update}::bytea, ${r.userId}::text, ${r.connectionId}::text, ${a.firstSeq}::bigint)`
-				)
-			),
-			sql`, `
-		);
+		const docCol: string[] = [];
+		const seqCol: number[] = [];
+		const offCol: number[] = [];
+		const lenCol: number[] = [];
+		const userCol: (string | null)[] = [];
+		const connCol: (string | null)[] = [];
+		const parts: Uint8Array[] = [];
+		let offset = 1; // substring() counts from 1
+		for (const a of batch) {
+			a.entries.forEach((e, i) => {
+				docCol.push(a.docName);
+				seqCol.push(a.firstSeq + i);
+				offCol.push(offset);
+				lenCol.push(e.update.length);
+				userCol.push(e.userId);
+				connCol.push(e.connectionId);
+				parts.push(e.update);
+				offset += e.update.length;
+			});
+		}
+		const updates = Buffer.concat(parts);
 		const result = await this.db.execute<{ doc_name: string }>(sql`
-			insert into ${docUpdates} (doc_name, seq, update, user_id, connection_id)
-			select v.doc_name, v.seq, v.update, v.user_id, v.connection_id
-			from (values ${values}) as v(doc_name, seq, update, user_id, connection_id, first_seq)
-			where v.first_seq = coalesce((select max(u.seq) from ${docUpdates} u where u.doc_name = v.doc_name), 0) + 1
-			returning doc_name`);
+			with v as (
+				select * from unnest(${sql.param(docCol)}::text[], ${sql.param(seqCol)}::bigint[], ${sql.param(offCol)}::int[],
+					${sql.param(lenCol)}::int[], ${sql.param(userCol)}::text[], ${sql.param(connCol)}::text[])
+					as v(doc_name, seq, off, len, user_id, connection_id)
+			), accepted as (
+				select d.doc_name from (select doc_name, min(seq) as first_seq from v group by doc_name) d
+				where d.first_seq = coalesce((select max(u.seq) from ${docUpdates} u where u.doc_name = d.doc_name), 0) + 1
+			), inserted as (
+				insert into ${docUpdates} (doc_name, seq, update, user_id, connection_id)
+				select v.doc_name, v.seq, substring(${updates}::bytea from v.off for v.len), v.user_id, v.connection_id
+				from v join accepted using (doc_name)
+				returning doc_name
+			)
+			select distinct doc_name from inserted`);
 		// postgres.js returns the rows as an array, PGlite as { rows }.
 		const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { doc_name: string }[] }).rows) as { doc_name: string }[];
 		const written = new Set(rows.map((r) => r.doc_name));
