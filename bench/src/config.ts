@@ -53,7 +53,7 @@ export function defaultConfig(quick: boolean): Omit<BenchConfig, 'outDir'> {
 		quietWaitMs: quick ? 0 : 3_000,
 		fanout: quick
 			? { label: 'fanout', rooms: 5, clientsPerRoom: 10, rates: [5, 20], stepSeconds: 1.5, p99LimitMs: 100, stopAfterFail: false, drainMaxMs: 3000 }
-			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90], stepSeconds: 3, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 5000 },
+			: { label: 'fanout', rooms: 20, clientsPerRoom: 10, rates: [10, 15, 20, 25, 30, 35, 40, 50, 60, 70, 80, 90], stepSeconds: 10, warmupSeconds: 5, p99LimitMs: 100, stopAfterFail: true, drainMaxMs: 5000 },
 		workshop: quick
 			? { label: 'workshop', rooms: 1, clientsPerRoom: 21, rates: [1], stepSeconds: 2, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 3000 }
 			: { label: 'workshop', rooms: 1, clientsPerRoom: 51, rates: [1], stepSeconds: 6, p99LimitMs: 20, stopAfterFail: false, drainMaxMs: 5000 },
@@ -79,10 +79,10 @@ export const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--targets ${TARG
   --idle-minutes M
                 how long idle-hour keeps its connections open (default 60)
   --fanout-rates R1,R2,...
-                the fan-out ramp's edits/s per client (default 5,10,20,...,90); one rate with
+                the fan-out ramp's edits/s per client (default 10,15,20,...,90); one rate with
                 BENCH_TEIXIT_NODE_ARGS=--cpu-prof profiles the server at that load
   --fanout-seconds S
-                seconds per fan-out step (default 3)
+                seconds per fan-out step (default 10)
   --out DIR     where the JSON goes (default bench/results)
   --teixit-auth cookie|token
                 how Teixit's sync clients authenticate the upgrade (default cookie, as browsers do)

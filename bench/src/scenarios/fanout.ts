@@ -17,6 +17,12 @@ export interface FanoutParams {
 	/** Edits per second per client, one step each. */
 	rates: number[];
 	stepSeconds: number;
+	/**
+	 * Seconds at the first rate before the first measured step, not reported: the servers' first
+	 * seconds under load (JIT compilation, heap growth, lazily built caches) otherwise show up as a p99
+	 * spike in the lowest step of every server.
+	 */
+	warmupSeconds?: number;
 	p99LimitMs: number;
 	/** Stop the ramp after two failing steps in a row, or one with p99 over 10x the limit. */
 	stopAfterFail: boolean;
@@ -81,12 +87,10 @@ export async function fanout(ctx: RunContext, p: FanoutParams): Promise<FanoutRe
 	const clients = rooms.flatMap((r) => r.clients);
 	ctx.log(`${p.label}: ${clients.length} clients connected in ${connectMs.toFixed(0)} ms`);
 	const steps: FanoutStep[] = [];
-	for (let i = 0; i < p.rates.length; i++) {
-		const rate = p.rates[i]!;
-		const perEditor = Math.ceil(rate * p.stepSeconds) + 2;
+	/** Every client sends at `rate` for `seconds`; its edits are counted under tracker step `stepIdx`. */
+	const drive = async (rate: number, stepIdx: number, seconds: number, win: Window | null) => {
+		const perEditor = Math.ceil(rate * seconds) + 2;
 		for (const r of rooms) for (const ed of r.editors) ed.pregenerate(perEditor);
-		const sentBefore = tracker.totalSent();
-		const win = await Window.open(ctx.target);
 		await pace(
 			clients.map((c) => {
 				const ed = c.tag as Editor;
@@ -94,19 +98,32 @@ export async function fanout(ctx: RunContext, p: FanoutParams): Promise<FanoutRe
 					intervalMs: 1000 / rate,
 					fire: (now: number) => {
 						if (!c.open) return;
-						const msg = ed.next(now, i);
+						const msg = ed.next(now, stepIdx);
 						if (!msg) return;
 						c.send(msg);
 						tracker.sent(ed);
 					}
 				};
 			}),
-			p.stepSeconds * 1000,
-			win.sendLag
+			seconds * 1000,
+			win?.sendLag
 		);
+	};
+	// Tracker step 0 is the warm-up (when there is one); measured step i is tracker step i + offset.
+	const offset = p.warmupSeconds ? 1 : 0;
+	if (p.warmupSeconds) {
+		await drive(p.rates[0]!, 0, p.warmupSeconds, null);
+		await tracker.drain(p.drainMaxMs);
+		ctx.log(`${p.label}: warmed up (${p.warmupSeconds} s at ${p.rates[0]}/s, not reported)`);
+	}
+	for (let i = 0; i < p.rates.length; i++) {
+		const rate = p.rates[i]!;
+		const sentBefore = tracker.totalSent();
+		const win = await Window.open(ctx.target);
+		await drive(rate, i + offset, p.stepSeconds, win);
 		const window = await win.close();
 		const drainMs = await tracker.drain(p.drainMaxMs);
-		const st = tracker.step(i);
+		const st = tracker.step(i + offset);
 		const step: FanoutStep = {
 			rate,
 			sent: tracker.totalSent() - sentBefore,
@@ -129,7 +146,7 @@ export async function fanout(ctx: RunContext, p: FanoutParams): Promise<FanoutRe
 		if (p.stopAfterFail && failed(step) && (failed(steps.at(-2)) || !(step.latency.p99 <= 10 * p.p99LimitMs))) break;
 	}
 	const undelivered = tracker.undeliveredByStep();
-	steps.forEach((s, i) => (s.undelivered = undelivered[i] ?? 0));
+	steps.forEach((s, i) => (s.undelivered = undelivered[i + offset] ?? 0));
 	// acks may trail the last broadcast by a commit
 	if (ctx.target.acks) {
 		const t0 = Date.now();

@@ -194,7 +194,8 @@ export class Connection implements Author {
 					const frame = ++this.#framesReceived;
 					// A refused frame is never committed, so it is never acknowledged ([A1], [D7]).
 					if (this.access === 'read') return this.#refuse(payload);
-					this.room.apply(payload, this);
+					// An update frame is forwarded as it came; a step 2 must reach the others as an update.
+					this.room.apply(payload, this, sub === syncUpdate ? data : null);
 					// Covered once everything enqueued so far (this frame's changes, or the pending ones it
 					// duplicates) is committed; at once when nothing is pending and the frame carried something
 					// (an empty step 2 waits for the next ack: it holds no change to confirm).

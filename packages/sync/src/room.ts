@@ -44,6 +44,16 @@ export function isWedged(doc: Y.Doc): boolean {
 }
 
 const STEP2_CACHE_MAX = 16;
+
+/** What the transaction of the update apply() is applying did (filled in by #afterTransaction). */
+interface Applying {
+	author: Author;
+	changed: boolean;
+	/** The doc's state vector before it. */
+	before: Map<number, number> | null;
+	/** More than one transaction ran meanwhile. */
+	other: boolean;
+}
 const STEP2_CACHE_MAX_SV_BYTES = 4096;
 
 export class Room {
@@ -57,6 +67,7 @@ export class Room {
 	readonly loaded: Promise<void>;
 
 	#doc: Y.Doc | null = null;
+	#applying: Applying | null = null;
 	#committer: GroupCommitter | null = null;
 	#durableStateVector: Uint8Array = new Uint8Array([0]);
 	/** Tickets of enqueued and of committed updates (SPEC [D7]). */
@@ -171,16 +182,53 @@ export class Room {
 	/**
 	 * Applies a client update. Throws on malformed input. Yjs keeps the doc consistent for decode
 	 * errors; when an update wedged the doc instead, the room is poisoned (SPEC [B2]).
+	 *
+	 * The client's own bytes are what is broadcast and logged (and `frame`, the message they came in,
+	 * when it is already an update frame), not Yjs' re-encoding of the transaction: Yjs encodes an
+	 * update only for 'update' listeners, so ours is detached meanwhile. Under fan-out that encoding and
+	 * its garbage were about 6 % of the event loop. What the update carried that the doc already had is
+	 * harmless in the log and to the other clients (applying an update is idempotent); an update that
+	 * changed nothing and left nothing pending is dropped, as Yjs would.
 	 */
-	apply(update: Uint8Array, author: Author): void {
+	apply(update: Uint8Array, author: Author, frame: Uint8Array | null = null): void {
 		const doc = this.#requireDoc();
+		const applying: Applying = (this.#applying = { author, changed: false, before: null, other: false });
+		doc.off('update', this.#onUpdate);
 		try {
 			Y.applyUpdate(doc, update, author);
 		} catch (err) {
 			if (isWedged(doc)) this.poison(err, author);
+			// Part of it may be in the doc: publish exactly that (what Yjs' own 'update' event would have).
+			else if (applying.changed) this.#publishDiff(applying.before!, author);
 			throw err;
+		} finally {
+			this.#applying = null;
+			if (this.#doc === doc) doc.on('update', this.#onUpdate);
+		}
+		// Another transaction ran inside this one's cleanup (nothing does that today): encode it all.
+		if (applying.other) this.#publishDiff(applying.before!, author);
+		// Structs or deletes waiting for a missing dependency are not in the doc yet but must be logged.
+		else if (applying.changed || doc.store.pendingStructs || doc.store.pendingDs) this.#onUpdate(update, author, frame);
+	}
+
+	/** Everything the doc gained since `before` (with its whole delete set), attributed to `author`. */
+	#publishDiff(before: Map<number, number>, author: Author): void {
+		try {
+			this.#onUpdate(Y.encodeStateAsUpdate(this.#requireDoc(), Y.encodeStateVector(before)), author);
+		} catch (err) {
+			this.poison(err, author);
 		}
 	}
+
+	/** Runs inside Yjs' transaction cleanup (must not throw): what apply()'s transaction changed. */
+	#afterTransaction = (tr: Y.Transaction): void => {
+		const a = this.#applying;
+		if (!a) return;
+		if (a.before === null && tr.origin === a.author) a.before = tr.beforeState;
+		else a.other = true;
+		if (tr.deleteSet.clients.size > 0) a.changed = true;
+		else for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) a.changed = true;
+	};
 
 	/** Runs a server-side change as one attributed transaction. */
 	transact(fn: (doc: Y.Doc) => void, author: Author): void {
@@ -258,6 +306,7 @@ export class Room {
 				for (const part of parts) Y.applyUpdate(doc, part, STORAGE_ORIGIN);
 			}, STORAGE_ORIGIN);
 			doc.on('update', this.#onUpdate);
+			doc.on('afterTransaction', this.#afterTransaction);
 			this.#doc = doc;
 			this.#durableStateVector = Y.encodeStateVector(doc);
 			this.#committer = new GroupCommitter(
@@ -305,8 +354,12 @@ export class Room {
 		}
 	}
 
-	/** Runs inside Yjs' transaction cleanup: it must never throw (that would wedge the doc). */
-	#onUpdate = (update: Uint8Array, origin: unknown): void => {
+	/**
+	 * Logs and broadcasts one change. From Yjs' 'update' event (server-side changes, storage merges) it
+	 * runs inside the transaction's cleanup, so it must never throw (that would wedge the doc); from
+	 * apply() `frame` may be the client's message, already an update frame.
+	 */
+	#onUpdate = (update: Uint8Array, origin: unknown, frame: unknown = null): void => {
 		try {
 			this.#step1 = null;
 			this.#step2.clear();
@@ -323,7 +376,8 @@ export class Room {
 					ticket: ++this.#enqueuedTicket
 				});
 			}
-			this.broadcast(encodeUpdate(update), author && this.connections.has(author as Connection) ? (author as Connection) : null);
+			const msg = frame instanceof Uint8Array ? frame : encodeUpdate(update);
+			this.broadcast(msg, author && this.connections.has(author as Connection) ? (author as Connection) : null);
 		} catch (err) {
 			this.poison(err);
 		}
