@@ -26,8 +26,8 @@ export interface CommitInfo {
 }
 
 export interface CommitterHooks {
-	/** Called synchronously when a batch is cut; returns the doc's state vector at that moment. */
-	cut(): Uint8Array;
+	/** Called synchronously when a batch of `rows` log rows is cut; returns the doc's state vector then. */
+	cut(rows: number): Uint8Array;
 	committed(info: CommitInfo): void;
 	failed(err: unknown, attempt: number): void;
 	/** The log moved on without us (another writer): merge storage into the doc, return its lastSeq. */
@@ -108,8 +108,8 @@ export class GroupCommitter {
 		if (this.#inflight || this.#pending.length === 0 || this.#stopped) return;
 		const batch = this.#pending;
 		this.#pending = [];
-		const stateVector = this.hooks.cut();
 		const entries = mergeByAuthor(batch);
+		const stateVector = this.hooks.cut(entries.length);
 		const firstSeq = this.lastSeq + 1;
 		const started = this.opts.now();
 		let done!: () => void;

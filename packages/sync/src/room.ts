@@ -75,10 +75,11 @@ export class Room {
 	#committedTicket = 0;
 	#step1: Uint8Array | null = null;
 	#step2 = new Map<string, Uint8Array>();
+	/** Log rows committed and update bytes received since the last snapshot (SPEC [C1]). */
 	#sinceCompact = { count: 0, bytes: 0 };
 	#compacting: Promise<void> | null = null;
 	/** The doc encoded when the batch now in flight was cut (a compaction is due): see #cut. */
-	#cutSnapshot: { state: Uint8Array; counted: { count: number; bytes: number } } | null = null;
+	#cutSnapshot: { state: Uint8Array; counted: { count: number; bytes: number }; rows: number } | null = null;
 
 	constructor(
 		readonly docName: string,
@@ -314,7 +315,7 @@ export class Room {
 				storage,
 				loaded.lastSeq,
 				{
-					cut: () => this.#cut(doc),
+					cut: (rows) => this.#cut(doc, rows),
 					committed: (info) => this.#committed(info),
 					failed: (err, attempt) => {
 						this.#dropCutSnapshot();
@@ -366,7 +367,6 @@ export class Room {
 			const author = origin === STORAGE_ORIGIN ? null : (origin as Author);
 			if (author) {
 				this.ctx.counters.updatesTotal++;
-				this.#sinceCompact.count++;
 				this.#sinceCompact.bytes += update.length;
 				this.#committer!.enqueue({
 					update,
@@ -390,15 +390,16 @@ export class Room {
 	 * of this batch's last row, with no rebuild from storage (SPEC [C2]). Rebuilding 20 hot rooms at once
 	 * (load, Y.mergeUpdates, re-encode) stalled the event loop for ~0.5 s in the fan-out bench.
 	 */
-	#cut(doc: Y.Doc): Uint8Array {
+	#cut(doc: Y.Doc, rows: number): Uint8Array {
 		const { options } = this.ctx;
-		const due = this.#sinceCompact.count >= options.compactEvery || this.#sinceCompact.bytes >= options.compactBytes;
+		const count = this.#sinceCompact.count + rows;
+		const due = count >= options.compactEvery || this.#sinceCompact.bytes >= options.compactBytes;
 		// Pending structs/deletes (updates waiting for a missing dependency) were never emitted, so never
 		// logged, but encodeStateAsUpdate would include them: such a doc is compacted from storage instead.
 		const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
 		if (due && clean && !this.#compacting && !this.#cutSnapshot) {
 			try {
-				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: this.#sinceCompact };
+				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: { count, bytes: this.#sinceCompact.bytes }, rows };
 				this.#sinceCompact = { count: 0, bytes: 0 };
 			} catch {
 				this.#cutSnapshot = null; // compacted from storage after the commit instead
@@ -412,13 +413,15 @@ export class Room {
 		const cut = this.#cutSnapshot;
 		if (!cut) return;
 		this.#cutSnapshot = null;
-		this.#sinceCompact.count += cut.counted.count;
+		this.#sinceCompact.count += cut.counted.count - cut.rows; // the batch's own rows count when it is cut again
 		this.#sinceCompact.bytes += cut.counted.bytes;
 	}
 
 	#committed(info: CommitInfo): void {
 		const { counters, events, now } = this.ctx;
 		counters.commitsTotal++;
+		// A snapshot cut with this batch already covers its rows.
+		if (!this.#cutSnapshot) this.#sinceCompact.count += info.count;
 		this.#durableStateVector = info.stateVector;
 		this.#committedTicket = Math.max(this.#committedTicket, info.lastTicket);
 		events.emit('commit', {

@@ -17,7 +17,7 @@ export interface SyncServerOptions {
 	unloadGraceMs?: number;
 	/** Wait this long after the first update of a batch before committing (default 2). */
 	commitDelayMs?: number;
-	/** Write a snapshot every this many updates (default 500)... */
+	/** Write a snapshot every this many log rows (default 500: what a cold load replays at most)... */
 	compactEvery?: number;
 	/** ...or this many update bytes (default 4 MiB), whichever comes first. */
 	compactBytes?: number;

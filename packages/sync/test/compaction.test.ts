@@ -34,6 +34,29 @@ describe('compaction', () => {
 		await again.shutdown();
 	});
 
+	it('[C1] counts log rows (what a load replays), not updates: a batch of one author\'s updates counts once', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 3 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		storage.holdAppends();
+		c.doc.getText('t').insert(0, 'a');
+		await until(() => storage.appendsWaiting === 1, 'first append in flight');
+		for (const ch of 'bcdefg') c.doc.getText('t').insert(c.doc.getText('t').length, ch); // six updates, one row
+		storage.releaseAppends();
+		await server.flush(name);
+		expect(memory.rows(name)).toHaveLength(2);
+		expect(storage.compactions).toEqual([]); // 7 updates, but only 2 rows to replay
+		c.doc.getText('t').insert(0, '>');
+		await server.flush(name);
+		expect(storage.compactions.map((x) => x.uptoSeq)).toEqual([3]);
+		expect(textOf(storage.compactions[0]!.state)).toBe('>abcdefg');
+		expect(storage.compactViolations).toEqual([]);
+		await server.shutdown();
+	});
+
 	it('[C2] a snapshot holds only committed updates, even when more arrived during the commit', async () => {
 		const memory = new MemoryStorage();
 		const storage = new ControlledStorage(memory);

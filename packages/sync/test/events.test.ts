@@ -5,7 +5,7 @@ import { TestClient, docName, settle, silentLogger, until } from './helpers.ts';
 
 describe('metrics events and stats', () => {
 	it('[M1] reports load, commit (rows and updates), ack, compact, close and unload; stats gauges follow', async () => {
-		const server = new SyncServer({ storage: new MemoryStorage(), logger: silentLogger, commitDelayMs: 0, compactEvery: 3, unloadGraceMs: 1 });
+		const server = new SyncServer({ storage: new MemoryStorage(), logger: silentLogger, commitDelayMs: 0, compactEvery: 2, unloadGraceMs: 1 }); // two authors: at least two rows
 		const seen: { [K in keyof SyncEvents]?: SyncEvents[K][] } = {};
 		const record = <K extends keyof SyncEvents>(k: K) => server.on(k, (e) => ((seen[k] ??= []) as SyncEvents[K][]).push(e));
 		for (const k of ['load', 'commit', 'ack', 'compact', 'close', 'unload', 'error'] as const) record(k);

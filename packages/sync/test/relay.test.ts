@@ -34,6 +34,7 @@ describe('relay of client updates', () => {
 		const { first, second } = chain();
 		a.send(updateMsg(first));
 		await settle([a, b]);
+		await server.flush(); // its own row: a batch holding both would merge them into one
 		// Half of it is known: a re-encoding would carry only `second`; the client's bytes carry both.
 		const both = Y.mergeUpdates([first, second]);
 		const msg = updateMsg(both);
