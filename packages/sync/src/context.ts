@@ -8,6 +8,7 @@ export interface EngineOptions {
 	unloadGraceMs: number;
 	commitDelayMs: number;
 	compactEvery: number;
+	compactUpdates: number;
 	compactBytes: number;
 	retryBaseMs: number;
 	retryMaxMs: number;

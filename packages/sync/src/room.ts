@@ -75,11 +75,11 @@ export class Room {
 	#committedTicket = 0;
 	#step1: Uint8Array | null = null;
 	#step2 = new Map<string, Uint8Array>();
-	/** Log rows committed and update bytes received since the last snapshot (SPEC [C1]). */
-	#sinceCompact = { count: 0, bytes: 0 };
+	/** Log rows committed, and updates and their bytes received, since the last snapshot (SPEC [C1]). */
+	#sinceCompact = { count: 0, updates: 0, bytes: 0 };
 	#compacting: Promise<void> | null = null;
 	/** The doc encoded when the batch now in flight was cut (a compaction is due): see #cut. */
-	#cutSnapshot: { state: Uint8Array; counted: { count: number; bytes: number }; rows: number } | null = null;
+	#cutSnapshot: { state: Uint8Array; counted: { count: number; updates: number; bytes: number }; rows: number } | null = null;
 
 	constructor(
 		readonly docName: string,
@@ -367,6 +367,7 @@ export class Room {
 			const author = origin === STORAGE_ORIGIN ? null : (origin as Author);
 			if (author) {
 				this.ctx.counters.updatesTotal++;
+				this.#sinceCompact.updates++;
 				this.#sinceCompact.bytes += update.length;
 				this.#committer!.enqueue({
 					update,
@@ -393,14 +394,15 @@ export class Room {
 	#cut(doc: Y.Doc, rows: number): Uint8Array {
 		const { options } = this.ctx;
 		const count = this.#sinceCompact.count + rows;
-		const due = count >= options.compactEvery || this.#sinceCompact.bytes >= options.compactBytes;
+		const { updates, bytes } = this.#sinceCompact;
+		const due = count >= options.compactEvery || updates >= options.compactUpdates || bytes >= options.compactBytes;
 		// Pending structs/deletes (updates waiting for a missing dependency) were never emitted, so never
 		// logged, but encodeStateAsUpdate would include them: such a doc is compacted from storage instead.
 		const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
 		if (due && clean && !this.#compacting && !this.#cutSnapshot) {
 			try {
-				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: { count, bytes: this.#sinceCompact.bytes }, rows };
-				this.#sinceCompact = { count: 0, bytes: 0 };
+				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: { count, updates, bytes }, rows };
+				this.#sinceCompact = { count: 0, updates: 0, bytes: 0 };
 			} catch {
 				this.#cutSnapshot = null; // compacted from storage after the commit instead
 			}
@@ -414,6 +416,7 @@ export class Room {
 		if (!cut) return;
 		this.#cutSnapshot = null;
 		this.#sinceCompact.count += cut.counted.count - cut.rows; // the batch's own rows count when it is cut again
+		this.#sinceCompact.updates += cut.counted.updates;
 		this.#sinceCompact.bytes += cut.counted.bytes;
 	}
 
@@ -449,7 +452,7 @@ export class Room {
 	}
 
 	/**
-	 * Snapshot every `compactEvery` updates or `compactBytes` bytes (SPEC [C1]-[C3]). Runs right after a
+	 * Snapshot every `compactEvery` rows, `compactUpdates` updates or `compactBytes` bytes (SPEC [C1]-[C3]). Runs right after a
 	 * commit. Normally the doc was encoded when this batch was cut (#cut) and is exactly the committed
 	 * log up to the batch's last row; only when that was not possible (pending structs) is the committed
 	 * state rebuilt from storage. Either way the snapshot holds only committed updates, labelled with
@@ -462,18 +465,19 @@ export class Room {
 		const cut = this.#cutSnapshot;
 		this.#cutSnapshot = null;
 		if (!doc || !committer || this.#compacting) return;
-		let saved: { count: number; bytes: number };
+		let saved: { count: number; updates: number; bytes: number };
 		let fast: { uptoSeq: number; state: Uint8Array } | null = null;
 		if (cut) {
 			saved = cut.counted;
 			fast = { uptoSeq: committer.lastSeq, state: cut.state };
 		} else {
-			if (this.#sinceCompact.count < options.compactEvery && this.#sinceCompact.bytes < options.compactBytes) return;
+			const since = this.#sinceCompact;
+			if (since.count < options.compactEvery && since.updates < options.compactUpdates && since.bytes < options.compactBytes) return;
 			const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
 			// More is pending: the cut of its batch encodes the doc, no need to rebuild from storage.
 			if (clean && committer.pendingCount > 0) return;
 			saved = this.#sinceCompact;
-			this.#sinceCompact = { count: 0, bytes: 0 };
+			this.#sinceCompact = { count: 0, updates: 0, bytes: 0 };
 			try {
 				if (clean) fast = { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) };
 			} catch {
@@ -494,6 +498,7 @@ export class Room {
 				events.emit('compact', { docName: this.docName, uptoSeq: snapshot.uptoSeq, bytes: snapshot.state.length, ms: now() - started });
 			} catch (err) {
 				this.#sinceCompact.count += saved.count; // try again after the next commit
+				this.#sinceCompact.updates += saved.updates;
 				this.#sinceCompact.bytes += saved.bytes;
 				counters.errorsTotal++;
 				logger.warn({ docName: this.docName, err }, 'sync: compaction failed');

@@ -17,8 +17,10 @@ export interface SyncServerOptions {
 	unloadGraceMs?: number;
 	/** Wait this long after the first update of a batch before committing (default 2). */
 	commitDelayMs?: number;
-	/** Write a snapshot every this many log rows (default 500: what a cold load replays at most)... */
+	/** Write a snapshot every this many log rows (default 500: each row costs a load a fetch)... */
 	compactEvery?: number;
+	/** ...or this many updates in them (default 5000: each costs a load about 3.5 µs to apply)... */
+	compactUpdates?: number;
 	/** ...or this many update bytes (default 4 MiB), whichever comes first. */
 	compactBytes?: number;
 	/** Persist retry backoff: first delay and cap (defaults 100 and 10 000; jittered). */
@@ -100,6 +102,7 @@ export class SyncServer {
 			unloadGraceMs: opts.unloadGraceMs ?? 10_000,
 			commitDelayMs: opts.commitDelayMs ?? 2,
 			compactEvery: opts.compactEvery ?? 500,
+			compactUpdates: opts.compactUpdates ?? 5000,
 			compactBytes: opts.compactBytes ?? 4 * 1024 * 1024,
 			retryBaseMs: opts.retryBaseMs ?? 100,
 			retryMaxMs: opts.retryMaxMs ?? 10_000,

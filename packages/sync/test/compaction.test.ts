@@ -57,6 +57,26 @@ describe('compaction', () => {
 		await server.shutdown();
 	});
 
+	it('[C1] also snapshots every compactUpdates updates, however few rows hold them', async () => {
+		const memory = new MemoryStorage();
+		const storage = new ControlledStorage(memory);
+		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 100, compactUpdates: 6 });
+		const name = docName();
+		const c = new TestClient(server, { docName: name });
+		await settle([c]);
+		storage.holdAppends();
+		c.doc.getText('t').insert(0, 'a');
+		await until(() => storage.appendsWaiting === 1, 'first append in flight');
+		for (const ch of 'bcdef') c.doc.getText('t').insert(c.doc.getText('t').length, ch); // 6 updates so far
+		storage.releaseAppends();
+		await server.flush(name);
+		expect(memory.rows(name)).toHaveLength(2);
+		expect(storage.compactions.map((x) => x.uptoSeq)).toEqual([2]);
+		expect(textOf(storage.compactions[0]!.state)).toBe('abcdef');
+		expect(storage.compactViolations).toEqual([]);
+		await server.shutdown();
+	});
+
 	it('[C2] a snapshot holds only committed updates, even when more arrived during the commit', async () => {
 		const memory = new MemoryStorage();
 		const storage = new ControlledStorage(memory);
