@@ -56,6 +56,14 @@ interface Applying {
 }
 const STEP2_CACHE_MAX_SV_BYTES = 4096;
 
+/** What the log gained since the last snapshot: committed rows, and client updates and their bytes (SPEC [C1]). */
+interface Tally {
+	count: number;
+	updates: number;
+	bytes: number;
+}
+const emptyTally = (): Tally => ({ count: 0, updates: 0, bytes: 0 });
+
 export class Room {
 	state: RoomState = 'loading';
 	/** Connections drop incoming messages (shutdown in progress). */
@@ -75,11 +83,10 @@ export class Room {
 	#committedTicket = 0;
 	#step1: Uint8Array | null = null;
 	#step2 = new Map<string, Uint8Array>();
-	/** Log rows committed, and updates and their bytes received, since the last snapshot (SPEC [C1]). */
-	#sinceCompact = { count: 0, updates: 0, bytes: 0 };
+	#sinceCompact = emptyTally();
 	#compacting: Promise<void> | null = null;
 	/** The doc encoded when the batch now in flight was cut (a compaction is due): see #cut. */
-	#cutSnapshot: { state: Uint8Array; counted: { count: number; updates: number; bytes: number }; rows: number } | null = null;
+	#cutSnapshot: { state: Uint8Array; counted: Tally; rows: number } | null = null;
 
 	constructor(
 		readonly docName: string,
@@ -392,17 +399,14 @@ export class Room {
 	 * (load, Y.mergeUpdates, re-encode) stalled the event loop for ~0.5 s in the fan-out bench.
 	 */
 	#cut(doc: Y.Doc, rows: number): Uint8Array {
-		const { options } = this.ctx;
-		const count = this.#sinceCompact.count + rows;
-		const { updates, bytes } = this.#sinceCompact;
-		const due = count >= options.compactEvery || updates >= options.compactUpdates || bytes >= options.compactBytes;
+		const counted = { ...this.#sinceCompact, count: this.#sinceCompact.count + rows };
 		// Pending structs/deletes (updates waiting for a missing dependency) were never emitted, so never
 		// logged, but encodeStateAsUpdate would include them: such a doc is compacted from storage instead.
 		const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
-		if (due && clean && !this.#compacting && !this.#cutSnapshot) {
+		if (this.#due(counted) && clean && !this.#compacting && !this.#cutSnapshot) {
 			try {
-				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted: { count, updates, bytes }, rows };
-				this.#sinceCompact = { count: 0, updates: 0, bytes: 0 };
+				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted, rows };
+				this.#sinceCompact = emptyTally();
 			} catch {
 				this.#cutSnapshot = null; // compacted from storage after the commit instead
 			}
@@ -415,9 +419,21 @@ export class Room {
 		const cut = this.#cutSnapshot;
 		if (!cut) return;
 		this.#cutSnapshot = null;
-		this.#sinceCompact.count += cut.counted.count - cut.rows; // the batch's own rows count when it is cut again
-		this.#sinceCompact.updates += cut.counted.updates;
-		this.#sinceCompact.bytes += cut.counted.bytes;
+		// The batch's own rows count again when it is cut again.
+		this.#recount({ ...cut.counted, count: cut.counted.count - cut.rows });
+	}
+
+	/** A compaction is due once any of the three bounds of SPEC [C1] is reached. */
+	#due(t: Tally): boolean {
+		const { compactEvery, compactUpdates, compactBytes } = this.ctx.options;
+		return t.count >= compactEvery || t.updates >= compactUpdates || t.bytes >= compactBytes;
+	}
+
+	/** Counts `t` again towards the next snapshot (the one it was taken for was not written). */
+	#recount(t: Tally): void {
+		this.#sinceCompact.count += t.count;
+		this.#sinceCompact.updates += t.updates;
+		this.#sinceCompact.bytes += t.bytes;
 	}
 
 	#committed(info: CommitInfo): void {
@@ -452,8 +468,7 @@ export class Room {
 	}
 
 	/**
-	 * Snapshot every `compactEvery` rows, `compactUpdates` updates or `compactBytes` bytes (SPEC [C1]-[C3]). Runs right after a
-	 * commit. Normally the doc was encoded when this batch was cut (#cut) and is exactly the committed
+	 * Snapshot when #due (SPEC [C1]-[C3]). Runs right after a commit. Normally the doc was encoded when this batch was cut (#cut) and is exactly the committed
 	 * log up to the batch's last row; only when that was not possible (pending structs) is the committed
 	 * state rebuilt from storage. Either way the snapshot holds only committed updates, labelled with
 	 * the seq it covers.
@@ -465,19 +480,18 @@ export class Room {
 		const cut = this.#cutSnapshot;
 		this.#cutSnapshot = null;
 		if (!doc || !committer || this.#compacting) return;
-		let saved: { count: number; updates: number; bytes: number };
+		let saved: Tally;
 		let fast: { uptoSeq: number; state: Uint8Array } | null = null;
 		if (cut) {
 			saved = cut.counted;
 			fast = { uptoSeq: committer.lastSeq, state: cut.state };
 		} else {
-			const since = this.#sinceCompact;
-			if (since.count < options.compactEvery && since.updates < options.compactUpdates && since.bytes < options.compactBytes) return;
+			if (!this.#due(this.#sinceCompact)) return;
 			const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
 			// More is pending: the cut of its batch encodes the doc, no need to rebuild from storage.
 			if (clean && committer.pendingCount > 0) return;
 			saved = this.#sinceCompact;
-			this.#sinceCompact = { count: 0, updates: 0, bytes: 0 };
+			this.#sinceCompact = emptyTally();
 			try {
 				if (clean) fast = { uptoSeq: committer.lastSeq, state: Y.encodeStateAsUpdate(doc) };
 			} catch {
@@ -497,9 +511,7 @@ export class Room {
 				counters.compactionsTotal++;
 				events.emit('compact', { docName: this.docName, uptoSeq: snapshot.uptoSeq, bytes: snapshot.state.length, ms: now() - started });
 			} catch (err) {
-				this.#sinceCompact.count += saved.count; // try again after the next commit
-				this.#sinceCompact.updates += saved.updates;
-				this.#sinceCompact.bytes += saved.bytes;
+				this.#recount(saved); // try again after the next commit
 				counters.errorsTotal++;
 				logger.warn({ docName: this.docName, err }, 'sync: compaction failed');
 				events.emit('error', { docName: this.docName, kind: 'compact', error: err });

@@ -35,18 +35,7 @@ describe('compaction', () => {
 	});
 
 	it('[C1] counts log rows (what a load replays), not updates: a batch of one author\'s updates counts once', async () => {
-		const memory = new MemoryStorage();
-		const storage = new ControlledStorage(memory);
-		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 3 });
-		const name = docName();
-		const c = new TestClient(server, { docName: name });
-		await settle([c]);
-		storage.holdAppends();
-		c.doc.getText('t').insert(0, 'a');
-		await until(() => storage.appendsWaiting === 1, 'first append in flight');
-		for (const ch of 'bcdefg') c.doc.getText('t').insert(c.doc.getText('t').length, ch); // six updates, one row
-		storage.releaseAppends();
-		await server.flush(name);
+		const { memory, storage, server, name, c } = await heldBatch({ compactEvery: 3 }, 'bcdefg'); // six updates, one row
 		expect(memory.rows(name)).toHaveLength(2);
 		expect(storage.compactions).toEqual([]); // 7 updates, but only 2 rows to replay
 		c.doc.getText('t').insert(0, '>');
@@ -58,18 +47,7 @@ describe('compaction', () => {
 	});
 
 	it('[C1] also snapshots every compactUpdates updates, however few rows hold them', async () => {
-		const memory = new MemoryStorage();
-		const storage = new ControlledStorage(memory);
-		const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, compactEvery: 100, compactUpdates: 6 });
-		const name = docName();
-		const c = new TestClient(server, { docName: name });
-		await settle([c]);
-		storage.holdAppends();
-		c.doc.getText('t').insert(0, 'a');
-		await until(() => storage.appendsWaiting === 1, 'first append in flight');
-		for (const ch of 'bcdef') c.doc.getText('t').insert(c.doc.getText('t').length, ch); // 6 updates so far
-		storage.releaseAppends();
-		await server.flush(name);
+		const { memory, storage, server, name } = await heldBatch({ compactEvery: 100, compactUpdates: 6 }, 'bcdef'); // 6 updates so far
 		expect(memory.rows(name)).toHaveLength(2);
 		expect(storage.compactions.map((x) => x.uptoSeq)).toEqual([2]);
 		expect(textOf(storage.compactions[0]!.state)).toBe('abcdef');
@@ -136,3 +114,24 @@ describe('compaction', () => {
 		await server.shutdown();
 	});
 });
+
+/**
+ * One client writes 'a' (its append held in flight), then each of `chars` as its own update appended
+ * to the text: they wait as one batch, so one log row. Returns once everything is committed.
+ */
+async function heldBatch(opts: { compactEvery: number; compactUpdates?: number }, chars: string) {
+	const memory = new MemoryStorage();
+	const storage = new ControlledStorage(memory);
+	const server = new SyncServer({ storage, logger: silentLogger, commitDelayMs: 0, ...opts });
+	const name = docName();
+	const c = new TestClient(server, { docName: name });
+	await settle([c]);
+	storage.holdAppends();
+	const text = c.doc.getText('t');
+	text.insert(0, 'a');
+	await until(() => storage.appendsWaiting === 1, 'first append in flight');
+	for (const ch of chars) text.insert(text.length, ch);
+	storage.releaseAppends();
+	await server.flush(name);
+	return { memory, storage, server, name, c };
+}
