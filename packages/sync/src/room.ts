@@ -400,10 +400,7 @@ export class Room {
 	 */
 	#cut(doc: Y.Doc, rows: number): Uint8Array {
 		const counted = { ...this.#sinceCompact, count: this.#sinceCompact.count + rows };
-		// Pending structs/deletes (updates waiting for a missing dependency) were never emitted, so never
-		// logged, but encodeStateAsUpdate would include them: such a doc is compacted from storage instead.
-		const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
-		if (this.#due(counted) && clean && !this.#compacting && !this.#cutSnapshot) {
+		if (this.#due(counted) && this.#encodable(doc) && !this.#compacting && !this.#cutSnapshot) {
 			try {
 				this.#cutSnapshot = { state: Y.encodeStateAsUpdate(doc), counted, rows };
 				this.#sinceCompact = emptyTally();
@@ -421,6 +418,14 @@ export class Room {
 		this.#cutSnapshot = null;
 		// The batch's own rows count again when it is cut again.
 		this.#recount({ ...cut.counted, count: cut.counted.count - cut.rows });
+	}
+
+	/**
+	 * Whether the live doc may be encoded as the snapshot. With pending structs/deletes (updates waiting
+	 * for a missing dependency) it is not: the doc is compacted from storage instead.
+	 */
+	#encodable(doc: Y.Doc): boolean {
+		return this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
 	}
 
 	/** A compaction is due once any of the three bounds of SPEC [C1] is reached. */
@@ -468,8 +473,8 @@ export class Room {
 	}
 
 	/**
-	 * Snapshot when #due (SPEC [C1]-[C3]). Runs right after a commit. Normally the doc was encoded when this batch was cut (#cut) and is exactly the committed
-	 * log up to the batch's last row; only when that was not possible (pending structs) is the committed
+	 * Snapshot when #due (SPEC [C1]-[C3]). Runs right after a commit. Normally the doc was encoded
+	 * when this batch was cut (#cut) and is exactly the committed log up to the batch's last row; only when that was not possible (pending structs) is the committed
 	 * state rebuilt from storage. Either way the snapshot holds only committed updates, labelled with
 	 * the seq it covers.
 	 */
@@ -487,7 +492,7 @@ export class Room {
 			fast = { uptoSeq: committer.lastSeq, state: cut.state };
 		} else {
 			if (!this.#due(this.#sinceCompact)) return;
-			const clean = this.state === 'ready' && !doc.store.pendingStructs && !doc.store.pendingDs;
+			const clean = this.#encodable(doc);
 			// More is pending: the cut of its batch encodes the doc, no need to rebuild from storage.
 			if (clean && committer.pendingCount > 0) return;
 			saved = this.#sinceCompact;
