@@ -10,6 +10,8 @@ import { TestClient, docName, settle, silentLogger, textOf, until } from './help
 interface Backend {
 	storage: DocStorage;
 	rows(docName: string): Promise<{ seq: number; userId: string | null; connectionId: string | null }[]>;
+	/** How many appends so far fell back to one transaction each (DrizzleStorage's isolation path). */
+	isolated(): number;
 	close(): Promise<void>;
 }
 
@@ -27,8 +29,14 @@ const entry = (update: Uint8Array, userId: string | null = 'u1', connectionId: s
 });
 
 function drizzleBackend(database: Database): Backend {
+	// Only the fallback uses db.transaction: a coalesced statement that always failed would still pass
+	// every other assertion here, one append at a time.
+	let isolated = 0;
+	const transaction = database.db.transaction.bind(database.db);
+	database.db.transaction = ((...args: Parameters<typeof transaction>) => (isolated++, transaction(...args))) as typeof transaction;
 	return {
 		storage: new DrizzleStorage(database.db),
+		isolated: () => isolated,
 		async rows(name) {
 			return database.db
 				.select({ seq: docUpdates.seq, userId: docUpdates.userId, connectionId: docUpdates.connectionId })
@@ -79,6 +87,7 @@ function contract(label: string, make: () => Promise<Backend>) {
 			const names = ['a,b', 'q"uote', '{brace}', 'back\\slash', 'NULL', 'ünï €', ' spaced '].map((n) => `${docName()}/${n}`);
 			const updates = names.map((n, i) => [textUpdate(`${n}#1`).update, new Uint8Array(Array.from({ length: 256 + i }, (_, b) => b % 256))]);
 			const authors: [string | null, string | null][] = [['NULL', 'c,1'], [null, '{x}'], ['u"1', null], ['', 'NULL']];
+			const isolated = backend.isolated();
 			await Promise.all(
 				names.map((n, i) =>
 					backend.storage.append(
@@ -88,6 +97,7 @@ function contract(label: string, make: () => Promise<Backend>) {
 					)
 				)
 			);
+			expect(backend.isolated()).toBe(isolated);
 			for (const [i, n] of names.entries()) {
 				expect((await backend.rows(n)).map((r) => [r.userId, r.connectionId])).toEqual([authors[i % authors.length], authors[(i + 1) % authors.length]]);
 				// the second "update" is raw bytes: load must hand back exactly what was appended
@@ -107,6 +117,29 @@ function contract(label: string, make: () => Promise<Backend>) {
 			await expect(backend.storage.append(name, 3, [entry(b.update)])).rejects.toBeInstanceOf(SeqConflictError);
 			expect((await backend.rows(name)).map((r) => r.seq)).toEqual([1]);
 			expect(textOf((await backend.storage.load(name)).state)).toBe('a');
+		});
+
+		it('[S3] in one batch, a conflicting append fails alone and the others are written', async () => {
+			const [taken, fresh, later] = [docName(), docName(), docName()];
+			await backend.storage.append(taken, 1, [entry(textUpdate('t').update)]);
+			await backend.storage.append(later, 1, [entry(textUpdate('l').update)]);
+			// Same tick: DrizzleStorage puts all three in one statement, which checks each document's seq.
+			const isolated = backend.isolated();
+			const results = await Promise.allSettled([
+				backend.storage.append(fresh, 1, [entry(textUpdate('f').update, 'uf', 'cf')]),
+				backend.storage.append(taken, 1, [entry(textUpdate('x').update)]),
+				backend.storage.append(later, 2, [entry(textUpdate('m').update, null, 'cm'), entry(textUpdate('n').update, 'un', null)])
+			]);
+			expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+			expect(backend.isolated()).toBe(isolated);
+			expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(SeqConflictError);
+			expect(await backend.rows(fresh)).toEqual([{ seq: 1, userId: 'uf', connectionId: 'cf' }]);
+			expect((await backend.rows(taken)).map((r) => r.seq)).toEqual([1]);
+			expect(await backend.rows(later)).toEqual([
+				{ seq: 1, userId: 'u1', connectionId: 'c1' },
+				{ seq: 2, userId: null, connectionId: 'cm' },
+				{ seq: 3, userId: 'un', connectionId: null }
+			]);
 		});
 
 		it('[S3] of two concurrent appends at the same sequence exactly one wins', async () => {
@@ -194,6 +227,7 @@ contract('MemoryStorage', async () => {
 	const memory = new MemoryStorage();
 	return {
 		storage: memory,
+		isolated: () => 0,
 		rows: async (name) => memory.rows(name).map(({ seq, userId, connectionId }) => ({ seq, userId, connectionId })),
 		close: async () => {}
 	};
