@@ -30,9 +30,31 @@ export interface ConnectionsResult {
 	serverCloses: Record<string, number>;
 }
 
+/**
+ * The round's earlier scenarios may still be unloading their documents (Teixit after a 10 s grace,
+ * Hocuspocus after its store debounce), and the process returning their memory (after fan-out Teixit's
+ * RSS kept falling for seconds): wait for both, so that it does not fall between the two readings.
+ */
+async function quiesce(ctx: RunContext, pid: number): Promise<void> {
+	const deadline = performance.now() + 40_000;
+	if (ctx.target.serverMetrics) {
+		while (performance.now() < deadline && ((await ctx.target.serverMetrics()).documentsLoaded ?? 0) > 0) await sleep(500);
+	}
+	await sleep(3000);
+	let last = (await settledMemory(ctx, pid)).rssMB;
+	while (performance.now() < deadline) {
+		await sleep(1000);
+		const now = (await settledMemory(ctx, pid)).rssMB;
+		if (Math.abs(now - last) < 1) return;
+		last = now;
+	}
+	ctx.log('connections: server memory still moving after 40 s; measuring anyway');
+}
+
 export async function connections(ctx: RunContext, p: ConnectionsParams): Promise<ConnectionsResult> {
 	const pid = ctx.target.pid();
 	if (!pid) throw new Error('connections: server pid unknown');
+	await quiesce(ctx, pid);
 	const rooms = await ctx.target.rooms(p.rooms, 'idle');
 	const warm = rooms.map((room) => makeClient(ctx, room, {}));
 	await connectAll(warm, 10);
