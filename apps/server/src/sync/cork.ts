@@ -7,10 +7,10 @@
 // (after the poll phase has read every socket that had data) turns N frames to one client into one
 // writev, with no delay: setImmediate runs right after the current poll phase.
 //
-// Near saturation writev was still a third of the busy time (about five frames per call). Then the
-// uncork waits until up to MAX_WINDOW_MS after the previous one, so each call carries more frames.
-// Only then: a frame waits at most that long, when queueing already costs more; an idle or lightly
-// loaded server (a workshop) keeps sending at once.
+// Near saturation writev was still a third of the busy time (about five frames per call). So when the
+// event loop is busy, the next uncork (of every corked socket) waits until up to MAX_WINDOW_MS after
+// the previous one, and each call carries more frames. A frame then waits at most that long, at a load
+// where queueing already costs more; an idle or lightly loaded server (a workshop) sends at once.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
