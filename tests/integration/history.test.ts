@@ -231,7 +231,9 @@ describe('history pages: live events, versions in their own views, restore recor
 		await t.app.history.checkpoint({ docName: `${E}.private.${cast.ids.member}`, kind: 'auto', label: null, authorId: null });
 		await cast.member.post(H + '/workspace/versions', { label: 'Marcador' });
 		// Only the marker's own events arrive: the version, then its audit row (the audit page refreshes on it).
-		await eventually(() => expect(obs.events.slice(n)).toEqual([
+		// An automatic checkpoint of the workspace may land meanwhile: this test's restore and the earlier
+		// tests' edits can make a burst due (policy above: 3 updates, 150 ms quiet) at any moment.
+		await eventually(() => expect(obs.events.slice(n).filter((e) => !(e.doc === 'workspace' && e.kind === 'auto'))).toEqual([
 			{ doc: 'workspace', change: 'written', kind: 'named' },
 			{ doc: 'workspace', change: 'audited', kind: 'history.name' }
 		]));
