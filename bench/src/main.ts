@@ -87,9 +87,9 @@ function makeTarget(name: TargetName, cfg: BenchConfig): Target {
 	return hocuspocus();
 }
 
-// connections runs last: its memory readings force full GCs through the inspector, after which V8 kept
-// Teixit's old-generation limit low for the rest of the process (a Mark-Compact every ~3 s instead of
-// every 12-30 s under fan-out; fan-out p99 at 10/s 29-47 ms instead of 7-9 ms).
+// connections runs last: its memory readings force full GCs through the inspector, after which
+// Teixit's main thread ran a Mark-Compact every ~3 s under fan-out for the rest of the process (twice
+// in 40 s without them), and fan-out p99 at 10/s was 29-47 ms instead of 7-9 ms (bench/README.md).
 const ROUND_SCENARIOS: ScenarioName[] = ['presence', 'presence-cpu', 'fanout', 'workshop', 'join-storm', 'connections', 'idle-hour'];
 
 async function runScenario(name: ScenarioName, ctx: RunContext, cfg: BenchConfig): Promise<unknown> {

@@ -19,7 +19,7 @@ async function round(): Promise<void> {
 	await Promise.all(
 		names.map((name) => {
 			const first = seqs.get(name)!;
-			const entries = Array.from({ length: rows }, (_, i) => ({ update: update(), userId: users[i % 10]!, connectionId: conns[i % 10]!, receivedAt: 0 }));
+			const entries = Array.from({ length: rows }, (_, i) => ({ update: update(), userId: users[i % 10]!, connectionId: conns[i % 10]! }));
 			seqs.set(name, first + rows);
 			return storage.append(name, first, entries);
 		})

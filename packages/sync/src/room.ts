@@ -474,9 +474,9 @@ export class Room {
 
 	/**
 	 * Snapshot when #due (SPEC [C1]-[C3]). Runs right after a commit. Normally the doc was encoded
-	 * when this batch was cut (#cut) and is exactly the committed log up to the batch's last row; only when that was not possible (pending structs) is the committed
-	 * state rebuilt from storage. Either way the snapshot holds only committed updates, labelled with
-	 * the seq it covers.
+	 * when this batch was cut (#cut) and is exactly the committed log up to the batch's last row; only
+	 * when that was not possible (pending structs) is the committed state rebuilt from storage. Either
+	 * way the snapshot holds only committed updates, labelled with the seq it covers.
 	 */
 	#maybeCompact(): void {
 		const { options, storage, counters, events, logger, now } = this.ctx;

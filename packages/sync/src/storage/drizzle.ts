@@ -157,8 +157,8 @@ export class DrizzleStorage implements DocStorage {
 	 * numbers to serialise, clone and parse.
 	 */
 	async #appendAll(batch: PendingAppend[]) {
-		const docNames: string[] = [];
-		const firstSeqs: number[] = [];
+		const docNames = batch.map((a) => a.docName);
+		if (new Set(docNames).size !== batch.length) throw new Error('two appends for one document in a batch'); // the committer never does this
 		const rowDoc: number[] = [];
 		const seqCol: number[] = [];
 		const offCol: number[] = [];
@@ -169,12 +169,9 @@ export class DrizzleStorage implements DocStorage {
 		const conns = new Interned();
 		const parts: Uint8Array[] = [];
 		let offset = 1; // substring() counts from 1
-		for (const a of batch) {
-			if (docNames.includes(a.docName)) throw new Error('two appends for one document in a batch'); // the committer never does this
-			docNames.push(a.docName);
-			firstSeqs.push(a.firstSeq);
+		batch.forEach((a, d) => {
 			a.entries.forEach((e, i) => {
-				rowDoc.push(docNames.length);
+				rowDoc.push(d + 1); // unnest ... with ordinality counts from 1
 				seqCol.push(a.firstSeq + i);
 				offCol.push(offset);
 				lenCol.push(e.update.length);
@@ -183,11 +180,11 @@ export class DrizzleStorage implements DocStorage {
 				parts.push(e.update);
 				offset += e.update.length;
 			});
-		}
+		});
 		const updates = Buffer.concat(parts);
 		const result = await this.db.execute<{ doc_name: string }>(sql`
 			with d as (
-				select * from unnest(${sql.param(docNames)}::text[], ${sql.param(firstSeqs)}::bigint[]) with ordinality as d(doc_name, first_seq, i)
+				select * from unnest(${sql.param(docNames)}::text[], ${sql.param(batch.map((a) => a.firstSeq))}::bigint[]) with ordinality as d(doc_name, first_seq, i)
 			), accepted as (
 				select d.i, d.doc_name from d
 				where d.first_seq = coalesce((select max(u.seq) from ${docUpdates} u where u.doc_name = d.doc_name), 0) + 1
